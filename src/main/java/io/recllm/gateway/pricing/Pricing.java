@@ -1,6 +1,7 @@
 package io.recllm.gateway.pricing;
 
 import io.recllm.gateway.provider.TokenUsage;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,10 @@ public final class Pricing {
 
   public Optional<ModelPrice> find(String provider, String model) {
     return Optional.empty();
+  }
+
+  public List<String> knownModels(String providerType) {
+    return List.of();
   }
 
   public Cost cost(String provider, String model, TokenUsage usage) {

@@ -1,0 +1,186 @@
+package io.recllm.gateway;
+
+import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.http.GatewayRouter;
+import io.recllm.gateway.http.GatewayServices;
+import io.recllm.gateway.http.GatewayVerticle;
+import io.recllm.gateway.pricing.Pricing;
+import io.recllm.gateway.provider.LlmClient;
+import io.recllm.gateway.routing.ModelParser;
+import io.recllm.gateway.routing.ProviderRegistry;
+import io.recllm.gateway.usage.UsageSink;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway in process: {@code RecLlmGateway.start(config)} starts it and returns once it listens;
+ * {@link #close()} stops it. Standalone ({@code java -jar}) and embedded use are the same code.
+ *
+ * <pre>{@code
+ * try (RecLlmGateway gw = RecLlmGateway.start(GatewayConfig.defaults().withPort(0))) {
+ *   int port = gw.port();
+ * }
+ * }</pre>
+ */
+public final class RecLlmGateway implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final GatewayServices services;
+  private final ProviderRegistry registry;
+  private final String deploymentId;
+  private final int port;
+
+  private RecLlmGateway(Vertx vertx, boolean ownsVertx, GatewayServices services, ProviderRegistry registry,
+                        String deploymentId, int port) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.services = services;
+    this.registry = registry;
+    this.deploymentId = deploymentId;
+    this.port = port;
+  }
+
+  /** Starts with the gateway's own providers, blocking until the port is bound. */
+  public static RecLlmGateway start(GatewayConfig config) {
+    return builder(config).start();
+  }
+
+  public static Builder builder(GatewayConfig config) {
+    return new Builder(config);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return port;
+  }
+
+  public GatewayConfig config() {
+    return services.config();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
+  public LlmClient llmClient() {
+    return services.llm();
+  }
+
+  /**
+   * A fresh router with every gateway route, for mounting into an application's own Vert.x router,
+   * e.g. {@code appRouter.route("/llm/*").subRouter(gateway.router(vertx))}.
+   */
+  public Router router(Vertx onVertx) {
+    return GatewayRouter.create(onVertx, services);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (deploymentId != null) vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+    if (registry != null) registry.close();
+    if (ownsVertx) {
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // the JVM is usually on its way out
+      }
+    }
+  }
+
+  /** Options for embedding: a custom {@link LlmClient}, an existing Vert.x instance, usage sinks. */
+  public static final class Builder {
+    private final GatewayConfig config;
+    private LlmClient llmClient;
+    private Vertx vertx;
+    private Map<String, String> env = System.getenv();
+    private final List<UsageSink> sinks = new ArrayList<>();
+    private Pricing pricing;
+
+    private Builder(GatewayConfig config) {
+      this.config = config;
+    }
+
+    /** Replaces the provider SPI, e.g. with a Mockito mock or a fake in tests. */
+    public Builder llmClient(LlmClient client) {
+      this.llmClient = client;
+      return this;
+    }
+
+    /** Runs on the application's Vert.x instance instead of creating one; it is not closed by {@link #close()}. */
+    public Builder vertx(Vertx existing) {
+      this.vertx = existing;
+      return this;
+    }
+
+    /** Environment used for proxy variables (HTTPS_PROXY, NO_PROXY); defaults to the process environment. */
+    public Builder env(Map<String, String> environment) {
+      this.env = environment;
+      return this;
+    }
+
+    public Builder usageSink(UsageSink sink) {
+      this.sinks.add(sink);
+      return this;
+    }
+
+    public Builder pricing(Pricing p) {
+      this.pricing = p;
+      return this;
+    }
+
+    public RecLlmGateway start() {
+      int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+      boolean owns = vertx == null;
+      Vertx vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
+      ProviderRegistry registry = null;
+      try {
+        LlmClient llm = llmClient;
+        if (llm == null) {
+          registry = ProviderRegistry.create(vx, config, env);
+          llm = registry;
+        }
+        Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
+        GatewayServices services = new GatewayServices(config, llm,
+            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(sinks));
+        int port = config.port() == 0 ? freePort() : config.port();
+        List<GatewayVerticle> started = new ArrayList<>();
+        Future<String> deployed = vx.deployVerticle(() -> {
+          GatewayVerticle v = new GatewayVerticle(services, config.host(), port);
+          synchronized (started) {
+            started.add(v);
+          }
+          return v;
+        }, new DeploymentOptions().setInstances(loops));
+        String id = deployed.await(30, TimeUnit.SECONDS);
+        return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
+      } catch (Exception e) {
+        if (registry != null) registry.close();
+        if (owns) vx.close();
+        Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        throw new IllegalStateException("Could not start the gateway on " + config.host() + ":" + config.port() + ": "
+            + cause.getMessage(), cause);
+      }
+    }
+
+    private static int freePort() throws IOException {
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      }
+    }
+  }
+}

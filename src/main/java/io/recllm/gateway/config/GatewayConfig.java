@@ -1,0 +1,51 @@
+package io.recllm.gateway.config;
+
+import io.recllm.gateway.pricing.ModelPrice;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, immutable. Build it with {@link ConfigLoader} (YAML + environment) or
+ * {@link #defaults()} and the {@code with…} methods when embedding.
+ */
+public record GatewayConfig(
+    String host,
+    int port,
+    String defaultProvider,
+    boolean includeExtensions,
+    String apiKey,
+    Map<String, ProviderConfig> providers,
+    Timeouts timeouts,
+    Map<String, ModelPrice> pricing,
+    String usageStore,
+    List<String> corsAllowedOrigins,
+    long maxBodyBytes,
+    int eventLoops) {
+
+  public static final int DEFAULT_PORT = 4000;
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  /** What the gateway runs with when there is no config file, reading keys from the process environment. */
+  public static GatewayConfig defaults() {
+    return ConfigLoader.fromEnvironment(System.getenv());
+  }
+
+  public boolean authEnabled() {
+    return apiKey != null && !apiKey.isEmpty();
+  }
+
+  public GatewayConfig withPort(int newPort) {
+    return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+  }
+
+  public GatewayConfig withHost(String newHost) {
+    return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+  }
+
+  public GatewayConfig withApiKey(String newKey) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
+        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+  }
+}

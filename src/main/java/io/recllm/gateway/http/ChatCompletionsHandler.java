@@ -1,0 +1,171 @@
+package io.recllm.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
+import io.recllm.gateway.pricing.Cost;
+import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.routing.ModelRef;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/chat/completions}: parse and validate once, route by {@code provider:model}, call
+ * the provider, add cost and the {@code x_rec_llm} extension, answer, and report the finished call.
+ */
+final class ChatCompletionsHandler implements Handler<RoutingContext> {
+
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  private final GatewayServices services;
+
+  ChatCompletionsHandler(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long startNanos = System.nanoTime();
+    String requestId = RequestIds.of(ctx);
+    ObjectNode request;
+    ModelRef ref;
+    boolean stream;
+    try {
+      request = parse(ctx.body().buffer());
+      validate(request);
+      stream = streamFlag(request);
+      ref = services.modelParser().parse(request.get("model").asText());
+    } catch (GatewayException e) {
+      ErrorResponses.send(ctx.response(), e);
+      return;
+    }
+    if (stream) {
+      new StreamRelay(services, ctx, request, ref, requestId, startNanos).start();
+      return;
+    }
+    services.llm().chatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        respond(ctx.response(), ref, ar.result(), requestId, startNanos);
+      } else {
+        GatewayException e = ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model());
+        ErrorResponses.send(ctx.response(), e);
+        services.recordFailure(requestId, ref, false, e, startNanos, -1);
+      }
+    });
+  }
+
+  private void respond(HttpServerResponse response, ModelRef ref, ChatResult result, String requestId, long startNanos) {
+    TokenUsage usage = result.usage();
+    String responseModel = result.responseModel();
+    Cost cost = services.cost(ref, responseModel, usage);
+    long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+    ObjectNode body = result.body();
+    if (services.config().includeExtensions()) {
+      ObjectNode ext = body.putObject("x_rec_llm");
+      ext.put("provider", ref.provider());
+      ext.put("latency_ms", latencyMs);
+      ext.put("cost_usd", cost.usd());
+    }
+    Buffer out;
+    try {
+      out = Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      ErrorResponses.send(response, new GatewayException.Internal("Could not encode the response", e));
+      return;
+    }
+    if (!response.closed()) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
+    }
+    services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason());
+  }
+
+  static ObjectNode parse(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new GatewayException.InvalidRequest("invalid_json", null,
+          "The request has no body; send a JSON object with \"model\" and \"messages\"");
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(body.getBytes());
+    } catch (Exception e) {
+      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      throw new GatewayException.InvalidRequest("invalid_json", null,
+          "We could not parse the JSON body of your request: " + detail);
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw new GatewayException.InvalidRequest("invalid_json", null,
+          "The request body must be a JSON object, got " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+    }
+    return obj;
+  }
+
+  /** Only what the gateway itself must understand; everything else is the provider's to judge. */
+  static void validate(ObjectNode request) {
+    JsonNode model = request.get("model");
+    if (model == null || model.isNull()) {
+      throw new GatewayException.InvalidRequest("missing_required_parameter", "model", "Missing required parameter: 'model'.");
+    }
+    if (!model.isTextual() || model.asText().isBlank()) {
+      throw new GatewayException.InvalidRequest("invalid_type", "model",
+          "Invalid 'model': expected a non-empty string, got " + describe(model) + ".");
+    }
+    JsonNode messages = request.get("messages");
+    if (messages == null || messages.isNull()) {
+      throw new GatewayException.InvalidRequest("missing_required_parameter", "messages",
+          "Missing required parameter: 'messages'.");
+    }
+    if (!messages.isArray()) {
+      throw new GatewayException.InvalidRequest("invalid_type", "messages",
+          "Invalid 'messages': expected an array, got " + describe(messages) + ".");
+    }
+    if (messages.isEmpty()) {
+      throw new GatewayException.InvalidRequest("empty_array", "messages",
+          "Invalid 'messages': empty array. Expected an array with minimum length 1.");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      String path = "messages[" + i + "]";
+      if (!m.isObject()) {
+        throw new GatewayException.InvalidRequest("invalid_type", path,
+            "Invalid type for '" + path + "': expected an object, got " + describe(m) + ".");
+      }
+      JsonNode role = m.get("role");
+      if (role == null || role.isNull()) {
+        throw new GatewayException.InvalidRequest("missing_required_parameter", path + ".role",
+            "Missing required parameter: '" + path + ".role'.");
+      }
+      if (!role.isTextual()) {
+        throw new GatewayException.InvalidRequest("invalid_type", path + ".role",
+            "Invalid type for '" + path + ".role': expected a string, got " + describe(role) + ".");
+      }
+    }
+  }
+
+  private static boolean streamFlag(ObjectNode request) {
+    JsonNode stream = request.get("stream");
+    if (stream == null || stream.isNull()) return false;
+    if (!stream.isBoolean()) {
+      throw new GatewayException.InvalidRequest("invalid_type", "stream",
+          "Invalid type for 'stream': expected a boolean, got " + describe(stream) + ".");
+    }
+    return stream.asBoolean();
+  }
+
+  private static String describe(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> n.getNodeType().name().toLowerCase();
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package io.recllm.gateway.http;
+
+import io.recllm.gateway.error.GatewayException;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/** All routes of the gateway, in the order a request meets them: request id, CORS, health, auth, API. */
+public final class GatewayRouter {
+
+  private GatewayRouter() {}
+
+  public static Router create(Vertx vertx, GatewayServices services) {
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::assign);
+    router.route().handler(new CorsSupport(services.config().corsAllowedOrigins()));
+    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end("{\"status\":\"ok\"}"));
+    if (services.config().authEnabled()) {
+      router.route().handler(new GatewayAuth(services.config().apiKey()));
+    }
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes());
+    ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
+    ModelsHandler models = new ModelsHandler(services.config().providers().values(),
+        (name, type) -> services.pricing().knownModels(type));
+    for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
+      router.post(prefix + "/chat/completions").handler(body).handler(chat);
+      router.get(prefix + "/models").handler(models);
+    }
+
+    router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
+        "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
+            + ". The gateway serves POST /v1/chat/completions, GET /v1/models and GET /health.", 0)));
+    router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.InvalidRequest(
+        "method_not_allowed", null, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(),
+        new GatewayException.PayloadTooLarge(services.config().maxBodyBytes())));
+    router.errorHandler(500, GatewayRouter::internalError);
+    return router;
+  }
+
+  private static void internalError(RoutingContext ctx) {
+    ErrorResponses.send(ctx.response(), ErrorResponses.wrap(ctx.failure() != null ? ctx.failure()
+        : new IllegalStateException("request failed without a cause")));
+  }
+
+}

@@ -1,0 +1,221 @@
+package io.recllm.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.pricing.Cost;
+import io.recllm.gateway.provider.ChatChunk;
+import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.TokenCounter;
+import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.usage.UsageRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One streaming call from upstream chunks to the client's SSE response. Headers go out with the first
+ * chunk, so a failure before it is still a normal JSON error with the right status; after it, a
+ * failure is an SSE error event and the end of the stream. Usage always comes from the upstream's
+ * usage chunk (the adapters always ask for one) or, failing that, a tokenizer estimate; the client
+ * sees the usage chunk only if it asked for it.
+ */
+final class StreamRelay {
+
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+  private final GatewayServices services;
+  private final HttpServerResponse response;
+  private final ObjectNode request;
+  private final ModelRef ref;
+  private final String requestId;
+  private final long startNanos;
+  private final boolean clientWantsUsage;
+
+  private ChatStream stream;
+  private boolean headersSent;
+  private boolean finished;
+  private long ttftNanos = -1;
+  private TokenUsage usage;
+  private ObjectNode usageChunk;
+  private String finishReason;
+  private String responseModel;
+  private StringBuilder completionText = new StringBuilder();
+
+  StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
+              long startNanos) {
+    this.services = services;
+    this.response = ctx.response();
+    this.request = request;
+    this.ref = ref;
+    this.requestId = requestId;
+    this.startNanos = startNanos;
+    this.clientWantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+  }
+
+  void start() {
+    response.closeHandler(v -> onClientGone());
+    services.llm().streamChatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));
+        return;
+      }
+      stream = ar.result();
+      if (finished) { // the client left while we waited for the upstream
+        stream.cancel();
+        return;
+      }
+      stream.handler(this::onChunk).endHandler(v -> onEnd()).exceptionHandler(this::fail);
+      stream.resume();
+    });
+  }
+
+  private void onChunk(ChatChunk chunk) {
+    if (finished) return;
+    ObjectNode json = chunk.json();
+    if (responseModel == null && json.hasNonNull("model")) responseModel = json.get("model").asText();
+    JsonNode usageNode = json.get("usage");
+    JsonNode choices = json.get("choices");
+    boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
+    if (usageNode != null && usageNode.isObject()) {
+      usage = TokenUsage.fromOpenAi(usageNode);
+      completionText = null; // the upstream counted; no estimate needed
+      if (!hasChoices) {
+        usageChunk = json; // held back: x_rec_llm needs the final latency, and the client may not want it
+        return;
+      }
+    }
+    if (hasChoices) track(choices.get(0));
+    write(chunk.raw() != null ? chunk.raw() : json.toString());
+  }
+
+  private void track(JsonNode choice) {
+    JsonNode fr = choice.get("finish_reason");
+    if (fr != null && !fr.isNull()) finishReason = fr.asText();
+    JsonNode delta = choice.get("delta");
+    if (delta == null) return;
+    if (ttftNanos < 0 && (delta.hasNonNull("content") && !delta.get("content").asText().isEmpty()
+        || delta.has("tool_calls") || delta.hasNonNull("reasoning_content"))) {
+      ttftNanos = System.nanoTime() - startNanos;
+    }
+    if (completionText != null) {
+      if (delta.hasNonNull("content")) completionText.append(delta.get("content").asText());
+      if (delta.hasNonNull("reasoning_content")) completionText.append(delta.get("reasoning_content").asText());
+      JsonNode calls = delta.get("tool_calls");
+      if (calls != null && calls.isArray()) {
+        for (JsonNode call : calls) {
+          JsonNode fn = call.path("function");
+          if (fn.hasNonNull("name")) completionText.append(fn.get("name").asText());
+          if (fn.hasNonNull("arguments")) completionText.append(fn.get("arguments").asText());
+        }
+      }
+    }
+  }
+
+  private void write(String data) {
+    if (!headersSent) sendHeaders();
+    byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+    Buffer event = Buffer.buffer(bytes.length + 8).appendBytes(DATA).appendBytes(bytes).appendBytes(END_OF_EVENT);
+    response.write(event);
+    if (response.writeQueueFull() && stream != null) {
+      stream.pause(); // the client reads slower than the upstream writes: slow the upstream down
+      response.drainHandler(v -> {
+        if (!finished) stream.resume();
+      });
+    }
+  }
+
+  private void sendHeaders() {
+    headersSent = true;
+    response.setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no"); // tell nginx-style proxies in front of us not to buffer
+  }
+
+  private void onEnd() {
+    if (finished) return;
+    TokenUsage finalUsage = usage != null ? usage : estimate();
+    long latencyMs = elapsedMs();
+    Cost cost = services.cost(ref, responseModel, finalUsage);
+    if (clientWantsUsage) {
+      ObjectNode chunk = usageChunk != null ? usageChunk : syntheticUsageChunk(finalUsage);
+      if (services.config().includeExtensions()) {
+        ObjectNode ext = chunk.putObject("x_rec_llm");
+        ext.put("provider", ref.provider());
+        ext.put("latency_ms", latencyMs);
+        ext.put("cost_usd", cost.usd());
+        ext.put("time_to_first_token_ms", ttftMs());
+      }
+      write(chunk.toString());
+    }
+    if (!headersSent) sendHeaders();
+    finished = true;
+    response.end(DONE);
+    services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason);
+  }
+
+  private void fail(GatewayException e) {
+    if (finished) return;
+    finished = true;
+    if (stream != null) stream.cancel();
+    e.at(ref.provider(), ref.model());
+    if (!headersSent) {
+      ErrorResponses.send(response, e);
+    } else if (!response.closed()) {
+      response.end(ErrorResponses.sseEvent(e));
+    }
+    if (usage == null && completionText != null && completionText.length() > 0) {
+      // the upstream produced output before failing: that output was billed, so record it
+      TokenUsage partial = estimate();
+      Cost cost = services.cost(ref, responseModel, partial);
+      services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
+          e.status(), true, partial, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
+          e.getMessage()));
+    } else {
+      services.recordFailure(requestId, ref, true, e, startNanos, ttftMs());
+    }
+  }
+
+  private void onClientGone() {
+    if (finished) return;
+    finished = true;
+    if (stream != null) stream.cancel();
+    TokenUsage finalUsage = usage != null ? usage : estimate();
+    Cost cost = services.cost(ref, responseModel, finalUsage);
+    services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
+        499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null));
+  }
+
+  private TokenUsage estimate() {
+    long prompt = TokenCounter.countPrompt(request.get("messages"));
+    long completion = completionText == null ? 0 : TokenCounter.count(completionText.toString());
+    return new TokenUsage(prompt, completion, prompt + completion, 0, 0, 0, true);
+  }
+
+  private ObjectNode syntheticUsageChunk(TokenUsage u) {
+    ObjectNode chunk = io.recllm.gateway.json.Json.object();
+    chunk.put("id", requestId);
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", System.currentTimeMillis() / 1000);
+    chunk.put("model", responseModel != null ? responseModel : ref.model());
+    chunk.putArray("choices");
+    ObjectNode usageNode = chunk.putObject("usage");
+    usageNode.put("prompt_tokens", u.promptTokens());
+    usageNode.put("completion_tokens", u.completionTokens());
+    usageNode.put("total_tokens", u.totalTokens());
+    return chunk;
+  }
+
+  private long elapsedMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  private long ttftMs() {
+    return ttftNanos < 0 ? -1 : ttftNanos / 1_000_000;
+  }
+}

@@ -1,0 +1,59 @@
+package io.recllm.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * Counts tokens with a real BPE tokenizer (o200k_base, what current OpenAI models use) for the mock
+ * provider and for estimating usage when an upstream sends none. Estimates for other model families
+ * are approximate by nature; the usage record says so.
+ */
+public final class TokenCounter {
+
+  private static final class Holder {
+    static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  }
+
+  private TokenCounter() {}
+
+  public static int count(String text) {
+    if (text == null || text.isEmpty()) return 0;
+    return Holder.ENCODING.countTokensOrdinary(text);
+  }
+
+  /** OpenAI's documented accounting for chat input: 3 tokens per message, 1 per name, 3 to prime the reply. */
+  public static int countPrompt(JsonNode messages) {
+    int tokens = 3;
+    if (messages == null || !messages.isArray()) return tokens;
+    for (JsonNode m : messages) {
+      tokens += 3 + count(m.path("role").asText("")) + count(contentText(m.get("content")));
+      if (m.hasNonNull("name")) tokens += 1 + count(m.get("name").asText());
+      JsonNode calls = m.get("tool_calls");
+      if (calls != null && calls.isArray()) {
+        for (JsonNode c : calls) {
+          tokens += count(c.path("function").path("name").asText("")) + count(c.path("function").path("arguments").asText(""));
+        }
+      }
+    }
+    return tokens;
+  }
+
+  /** Text of an OpenAI message content: a string, or the text parts of an array. */
+  public static String contentText(JsonNode content) {
+    if (content == null || content.isNull()) return "";
+    if (content.isTextual()) return content.asText();
+    if (content.isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode part : content) {
+        if (part.hasNonNull("text")) {
+          if (sb.length() > 0) sb.append('\n');
+          sb.append(part.get("text").asText());
+        }
+      }
+      return sb.toString();
+    }
+    return content.toString();
+  }
+}

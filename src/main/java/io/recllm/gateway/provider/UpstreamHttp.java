@@ -1,0 +1,214 @@
+package io.recllm.gateway.provider;
+
+import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.config.Timeouts;
+import io.recllm.gateway.error.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * One provider's connection to its upstream: a pooled keep-alive Vert.x client with TLS (JDK trust
+ * store unless the config names one, SNI, hostname verification), optional HTTP/2 via ALPN, the
+ * environment's proxy, and the provider's timeouts. Connection-level failures become
+ * {@link GatewayException}s here, so adapters only deal with HTTP answers.
+ */
+public final class UpstreamHttp implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final ProviderConfig config;
+  private final HttpClientAgent client;
+  private final String host;
+  private final int port;
+  private final String basePath;
+  private final String origin;
+
+  public UpstreamHttp(Vertx vertx, ProviderConfig config, Map<String, String> env) {
+    this.vertx = vertx;
+    this.config = config;
+    URI uri = URI.create(config.baseUrl());
+    boolean https = "https".equals(uri.getScheme());
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.origin = host + ":" + port;
+
+    Timeouts t = config.timeouts();
+    HttpClientOptions options = new HttpClientOptions()
+        .setDefaultHost(host)
+        .setDefaultPort(port)
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(60)
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(true)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, t.connectMs() == 0 ? 0 : t.connectMs()))
+        .setName("upstream-" + config.name());
+    if (https) {
+      options.setSsl(true).setVerifyHost(true).setForceSni(true);
+      ProviderConfig.Tls tls = config.tls();
+      if (tls.trustStore() != null) {
+        String store = tls.trustStore().toLowerCase();
+        if (store.endsWith(".jks")) {
+          options.setTrustOptions(new JksOptions().setPath(tls.trustStore()).setPassword(tls.trustStorePassword()));
+        } else if (store.endsWith(".p12") || store.endsWith(".pfx")) {
+          options.setTrustOptions(new PfxOptions().setPath(tls.trustStore()).setPassword(tls.trustStorePassword()));
+        } else {
+          options.setTrustOptions(new PemTrustOptions().addCertPath(tls.trustStore()));
+        }
+      }
+      if (config.http2()) {
+        options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      }
+    }
+    ProxySettings proxy = ProxySettings.forScheme(uri.getScheme(), env);
+    if (proxy.proxy() != null && !proxy.bypasses(host)) {
+      options.setProxyOptions(proxy.proxy());
+    }
+    PoolOptions pool = new PoolOptions()
+        .setHttp1MaxSize(config.maxConnections())
+        .setHttp2MaxSize(Math.max(1, config.maxConnections() / 64))
+        .setMaxWaitQueueSize(-1);
+    this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+  }
+
+  public ProviderConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Sends {@code body} to {@code basePath + path}. The future completes when the response head
+   * arrives; it fails with {@link GatewayException.Timeout} when that takes longer than the
+   * first-byte timeout (the request is then reset, freeing the connection).
+   */
+  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body) {
+    long startNanos = System.nanoTime();
+    Promise<UpstreamResponse> promise = Promise.promise();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(host)
+        .setPort(port)
+        .setURI(basePath + path)
+        .setHeaders(headers);
+    client.request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        promise.tryFail(connectionFailure(ar.cause()));
+        return;
+      }
+      HttpClientRequest request = ar.result();
+      long firstByteMs = config.timeouts().firstByteMs();
+      long timer = firstByteMs > 0 ? vertx.setTimer(firstByteMs, id -> {
+        if (promise.tryFail(new GatewayException.Timeout("first_byte_timeout",
+            "Provider \"" + config.name() + "\" sent no response within " + firstByteMs + " ms (timeouts.first_byte_ms)"))) {
+          request.reset();
+        }
+      }) : -1;
+      request.send(body).onComplete(res -> {
+        if (timer >= 0) vertx.cancelTimer(timer);
+        if (res.failed()) {
+          promise.tryFail(connectionFailure(res.cause()));
+        } else if (!promise.tryComplete(new UpstreamResponse(this, request, res.result(), startNanos))) {
+          request.reset(); // timed out meanwhile
+        }
+      });
+    });
+    return promise.future();
+  }
+
+  /** Maps a transport failure (refused, TLS, reset, timeout) to what the client should see. */
+  public GatewayException connectionFailure(Throwable t) {
+    if (t instanceof GatewayException g) return g;
+    String where = "provider \"" + config.name() + "\" (" + origin + ")";
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof SSLException) break;
+      root = root.getCause();
+    }
+    String name = t.getClass().getSimpleName() + " " + root.getClass().getSimpleName();
+    String msg = root.getMessage() != null ? root.getMessage() : t.getMessage();
+    if (name.contains("ConnectTimeout")) {
+      return new GatewayException.Timeout("connect_timeout",
+          "Could not connect to " + where + " within " + config.timeouts().connectMs() + " ms (timeouts.connect_ms)");
+    }
+    if (root instanceof SSLException || t instanceof SSLException) {
+      return new GatewayException.ProviderFailure("upstream_tls_error",
+          "TLS handshake with " + where + " failed: " + msg, 0, false, t);
+    }
+    if (root instanceof UnknownHostException) {
+      return new GatewayException.ProviderFailure("upstream_unreachable",
+          "Could not resolve the host of " + where, 0, true, t);
+    }
+    if (root instanceof ConnectException) {
+      return new GatewayException.ProviderFailure("upstream_unreachable",
+          "Could not connect to " + where + ": " + msg, 0, true, t);
+    }
+    return new GatewayException.ProviderFailure("upstream_connection_error",
+        "Connection to " + where + " failed: " + (msg == null ? t.getClass().getSimpleName() : msg), 0, true, t);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** The response head of an upstream call, with the request kept so the call can be cancelled. */
+  public record UpstreamResponse(UpstreamHttp upstream, HttpClientRequest request, HttpClientResponse response,
+                                 long startNanos) {
+
+    public int status() {
+      return response.statusCode();
+    }
+
+    public String header(String name) {
+      return response.getHeader(name);
+    }
+
+    /** Reads the whole body, bounded by the provider's total timeout counted from the call's start. */
+    public Future<Buffer> body() {
+      long totalMs = upstream.config.timeouts().totalMs();
+      if (totalMs <= 0) return response.body().recover(t -> Future.failedFuture(upstream.connectionFailure(t)));
+      long remaining = Math.max(1, totalMs - (System.nanoTime() - startNanos) / 1_000_000);
+      Promise<Buffer> promise = Promise.promise();
+      long timer = upstream.vertx.setTimer(remaining, id -> {
+        if (promise.tryFail(new GatewayException.Timeout("total_timeout", "Provider \"" + upstream.config.name()
+            + "\" did not finish within " + totalMs + " ms (timeouts.total_ms)"))) {
+          request.reset();
+        }
+      });
+      response.body().onComplete(ar -> {
+        upstream.vertx.cancelTimer(timer);
+        if (ar.succeeded()) promise.tryComplete(ar.result());
+        else promise.tryFail(upstream.connectionFailure(ar.cause()));
+      });
+      return promise.future();
+    }
+
+    public void cancel() {
+      request.reset();
+    }
+  }
+}

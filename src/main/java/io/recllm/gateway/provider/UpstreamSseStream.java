@@ -1,0 +1,141 @@
+package io.recllm.gateway.provider;
+
+import io.recllm.gateway.error.GatewayException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * A {@link ChatStream} over an upstream SSE response: framing by {@link SseParser}, translation by a
+ * per-provider {@link StreamTranslator}, the idle timeout between network reads, and pause/resume
+ * mapped straight onto the upstream socket so a slow client slows the upstream instead of filling memory.
+ */
+public final class UpstreamSseStream implements ChatStream {
+
+  private final UpstreamHttp.UpstreamResponse upstream;
+  private final HttpClientResponse response;
+  private final StreamTranslator translator;
+  private final SseParser parser;
+  private final Vertx vertx;
+  private final long idleMs;
+  private Handler<ChatChunk> chunkHandler = c -> {};
+  private Handler<Void> endHandler = v -> {};
+  private Handler<GatewayException> exceptionHandler = e -> {};
+  private boolean finished;
+  private long idleTimer = -1;
+  private long lastReadNanos;
+
+  public UpstreamSseStream(UpstreamHttp.UpstreamResponse upstream, StreamTranslator translator) {
+    this.upstream = upstream;
+    this.response = upstream.response();
+    this.translator = translator;
+    this.vertx = upstream.upstream().vertx();
+    this.idleMs = upstream.upstream().config().timeouts().idleMs();
+    this.parser = new SseParser(event -> translator.onEvent(event, this::emit));
+    response.pause();
+    response.handler(buffer -> {
+      if (finished) return;
+      lastReadNanos = System.nanoTime();
+      try {
+        parser.feed(buffer);
+      } catch (GatewayException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        fail(new GatewayException.ProviderFailure("bad_upstream_stream",
+            "Provider \"" + upstream.upstream().config().name() + "\" sent a stream the gateway could not read: "
+                + e.getMessage(), 200, false, e));
+      }
+    });
+    response.endHandler(v -> {
+      if (finished) return;
+      try {
+        parser.end();
+        translator.onEnd(this::emit);
+      } catch (GatewayException e) {
+        fail(e);
+        return;
+      } catch (RuntimeException e) {
+        fail(new GatewayException.ProviderFailure("bad_upstream_stream", "Unreadable end of stream: " + e.getMessage(),
+            200, false, e));
+        return;
+      }
+      if (!finished) {
+        finished = true;
+        stopIdleTimer();
+        endHandler.handle(null);
+      }
+    });
+    response.exceptionHandler(t -> fail(upstream.upstream().connectionFailure(t)));
+  }
+
+  private void emit(ChatChunk chunk) {
+    if (!finished) chunkHandler.handle(chunk);
+  }
+
+  private void fail(GatewayException e) {
+    if (finished) return;
+    finished = true;
+    stopIdleTimer();
+    upstream.cancel();
+    exceptionHandler.handle(e);
+  }
+
+  @Override
+  public ChatStream handler(Handler<ChatChunk> handler) {
+    this.chunkHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChatStream endHandler(Handler<Void> handler) {
+    this.endHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChatStream exceptionHandler(Handler<GatewayException> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChatStream pause() {
+    response.pause();
+    stopIdleTimer(); // a paused stream is waiting for the client, not for the upstream
+    return this;
+  }
+
+  @Override
+  public ChatStream resume() {
+    if (finished) return this;
+    lastReadNanos = System.nanoTime();
+    startIdleTimer();
+    response.resume();
+    return this;
+  }
+
+  @Override
+  public void cancel() {
+    if (finished) return;
+    finished = true;
+    stopIdleTimer();
+    upstream.cancel();
+  }
+
+  private void startIdleTimer() {
+    if (idleMs <= 0 || idleTimer >= 0) return;
+    idleTimer = vertx.setPeriodic(Math.max(10, idleMs / 4), id -> {
+      if ((System.nanoTime() - lastReadNanos) / 1_000_000 >= idleMs) {
+        fail(new GatewayException.Timeout("idle_timeout", "Provider \"" + upstream.upstream().config().name()
+            + "\" sent nothing for " + idleMs + " ms in the middle of a stream (timeouts.idle_ms)"));
+      }
+    });
+  }
+
+  private void stopIdleTimer() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+}

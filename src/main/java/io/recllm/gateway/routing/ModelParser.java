@@ -1,0 +1,43 @@
+package io.recllm.gateway.routing;
+
+import io.recllm.gateway.error.GatewayException;
+import java.util.Set;
+
+/**
+ * Splits a client's {@code model} into provider and model. Only a prefix that names a configured
+ * provider is split off, so model names that contain colons reach the default provider intact.
+ */
+public final class ModelParser {
+
+  private final Set<String> configured;
+  private final String defaultProvider;
+
+  public ModelParser(Set<String> configuredProviders, String defaultProvider) {
+    this.configured = Set.copyOf(configuredProviders);
+    this.defaultProvider = defaultProvider;
+  }
+
+  public ModelRef parse(String model) {
+    int colon = model.indexOf(':');
+    if (colon > 0) {
+      String prefix = model.substring(0, colon);
+      if (configured.contains(prefix)) {
+        String rest = model.substring(colon + 1);
+        if (rest.isBlank()) {
+          throw new GatewayException.InvalidRequest("invalid_model", "model",
+              "Model \"" + model + "\" names provider \"" + prefix + "\" but no model; use \"" + prefix + ":<model>\"");
+        }
+        return new ModelRef(prefix, rest);
+      }
+      if (KnownProviders.isKnown(prefix)) {
+        throw new GatewayException.InvalidRequest("provider_not_configured", "model",
+            "Provider \"" + prefix + "\" is not configured on this gateway. Configured providers: "
+                + String.join(", ", configured.stream().sorted().toList())
+                + ". To add it, declare it under `providers:` in the gateway config, for example "
+                + prefix + ": { type: openai, base_url: <its OpenAI-compatible URL>, api_key: \"${"
+                + prefix.toUpperCase() + "_API_KEY}\" }");
+      }
+    }
+    return new ModelRef(defaultProvider, model);
+  }
+}
