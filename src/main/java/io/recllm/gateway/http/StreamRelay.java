@@ -7,6 +7,7 @@ import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.TokenCounter;
+import io.recllm.gateway.provider.TokenEstimate;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
@@ -44,7 +45,7 @@ final class StreamRelay {
   private ObjectNode usageChunk;
   private String finishReason;
   private String responseModel;
-  private StringBuilder completionText = new StringBuilder();
+  private TokenEstimate completionText = new TokenEstimate(); // null once the upstream reported usage
 
   StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
               long startNanos) {
@@ -105,6 +106,7 @@ final class StreamRelay {
     if (completionText != null) {
       if (delta.hasNonNull("content")) completionText.append(delta.get("content").asText());
       if (delta.hasNonNull("reasoning_content")) completionText.append(delta.get("reasoning_content").asText());
+      if (delta.hasNonNull("refusal")) completionText.append(delta.get("refusal").asText());
       JsonNode calls = delta.get("tool_calls");
       if (calls != null && calls.isArray()) {
         for (JsonNode call : calls) {
@@ -169,7 +171,7 @@ final class StreamRelay {
     } else if (!response.closed()) {
       response.end(ErrorResponses.sseEvent(e));
     }
-    if (usage == null && completionText != null && completionText.length() > 0) {
+    if (usage == null && ttftNanos >= 0) {
       // the upstream produced output before failing: that output was billed, so record it
       TokenUsage partial = estimate();
       Cost cost = services.cost(ref, responseModel, partial);
@@ -193,7 +195,7 @@ final class StreamRelay {
 
   private TokenUsage estimate() {
     long prompt = TokenCounter.countPrompt(request.get("messages"));
-    long completion = completionText == null ? 0 : TokenCounter.count(completionText.toString());
+    long completion = completionText == null ? 0 : completionText.tokens();
     return new TokenUsage(prompt, completion, prompt + completion, 0, 0, 0, true);
   }
 
