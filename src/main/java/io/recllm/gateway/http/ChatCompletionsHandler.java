@@ -63,7 +63,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private void respond(HttpServerResponse response, ModelRef ref, ChatResult result, String requestId, long startNanos) {
     TokenUsage usage = result.usage();
     String responseModel = result.responseModel();
-    Cost cost = services.cost(ref, responseModel, usage);
+    Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
     ObjectNode body = result.body();
     if (services.config().includeExtensions()) {

@@ -21,12 +21,12 @@ public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser m
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServices.class);
 
   /** Prices the dated model the upstream reports when it has a price, else the requested one. */
-  Cost cost(ModelRef ref, String responseModel, TokenUsage usage) {
+  Cost cost(ModelRef ref, String responseModel, TokenUsage usage, String serviceTier) {
     if (responseModel != null && !responseModel.equals(ref.model())) {
-      Cost c = pricing.cost(ref.provider(), responseModel, usage);
+      Cost c = pricing.cost(ref.provider(), responseModel, usage, serviceTier);
       if (c.priced()) return c;
     }
-    return pricing.cost(ref.provider(), ref.model(), usage);
+    return pricing.cost(ref.provider(), ref.model(), usage, serviceTier);
   }
 
   void recordSuccess(String requestId, ModelRef ref, String responseModel, boolean stream, TokenUsage usage, Cost cost,

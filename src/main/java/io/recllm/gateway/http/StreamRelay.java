@@ -45,6 +45,7 @@ final class StreamRelay {
   private ObjectNode usageChunk;
   private String finishReason;
   private String responseModel;
+  private String serviceTier;
   private TokenEstimate completionText = new TokenEstimate(); // null once the upstream reported usage
 
   StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
@@ -79,6 +80,7 @@ final class StreamRelay {
     if (finished) return;
     ObjectNode json = chunk.json();
     if (responseModel == null && json.hasNonNull("model")) responseModel = json.get("model").asText();
+    if (serviceTier == null && json.hasNonNull("service_tier")) serviceTier = json.get("service_tier").asText();
     JsonNode usageNode = json.get("usage");
     JsonNode choices = json.get("choices");
     boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
@@ -143,7 +145,7 @@ final class StreamRelay {
     if (finished) return;
     TokenUsage finalUsage = usage != null ? usage : estimate();
     long latencyMs = elapsedMs();
-    Cost cost = services.cost(ref, responseModel, finalUsage);
+    Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
     if (clientWantsUsage) {
       ObjectNode chunk = usageChunk != null ? usageChunk : syntheticUsageChunk(finalUsage);
       if (services.config().includeExtensions()) {
@@ -174,7 +176,7 @@ final class StreamRelay {
     if (usage == null && ttftNanos >= 0) {
       // the upstream produced output before failing: that output was billed, so record it
       TokenUsage partial = estimate();
-      Cost cost = services.cost(ref, responseModel, partial);
+      Cost cost = services.cost(ref, responseModel, partial, serviceTier);
       services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
           e.status(), true, partial, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
           e.getMessage()));
@@ -188,7 +190,7 @@ final class StreamRelay {
     finished = true;
     if (stream != null) stream.cancel();
     TokenUsage finalUsage = usage != null ? usage : estimate();
-    Cost cost = services.cost(ref, responseModel, finalUsage);
+    Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
     services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
         499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null));
   }

@@ -70,7 +70,8 @@ class ChatCompletionsEndToEndTest {
     assertThat(body.get("id").asText()).isEqualTo("chatcmpl-BJjf61mLb9z5H45ClJzbx0UWKwjo1");
     assertThat(body.path("x_rec_llm").path("provider").asText()).isEqualTo("openai");
     assertThat(body.path("x_rec_llm").path("latency_ms").isIntegralNumber()).isTrue();
-    assertThat(body.path("x_rec_llm").path("cost_usd").isNumber()).isTrue();
+    // gpt-4o-2024-08-06 at $2.50 / $10.00 per 1M tokens: 24 prompt + 8 completion tokens
+    assertThat(body.path("x_rec_llm").path("cost_usd").asDouble()).isCloseTo(24 * 2.5e-6 + 8 * 10e-6, org.assertj.core.data.Offset.offset(1e-12));
 
     UsageRecord r = gw.recordFor(resp);
     assertThat(r.requestId()).isEqualTo("client-req-7");
@@ -80,6 +81,7 @@ class ChatCompletionsEndToEndTest {
     assertThat(r.usage().promptTokens()).isEqualTo(24);
     assertThat(r.usage().completionTokens()).isEqualTo(8);
     assertThat(r.finishReason()).isEqualTo("stop");
+    assertThat(r.priceVersion()).startsWith("builtin:gpt-4o");
   }
 
   @Test
