@@ -149,12 +149,12 @@ public final class RecLlmGateway implements AutoCloseable {
       Vertx vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
       ProviderRegistry registry = null;
       try {
+        Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
         LlmClient llm = llmClient;
         if (llm == null) {
-          registry = ProviderRegistry.create(vx, config, env);
+          registry = ProviderRegistry.create(vx, config, env, prices);
           llm = registry;
         }
-        Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
         GatewayServices services = new GatewayServices(config, llm,
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(sinks));
         int port = config.port() == 0 ? freePort() : config.port();

@@ -85,7 +85,7 @@ final class StreamRelay {
     JsonNode choices = json.get("choices");
     boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
     if (usageNode != null && usageNode.isObject()) {
-      usage = TokenUsage.fromOpenAi(usageNode);
+      usage = chunk.usage() != null ? chunk.usage() : TokenUsage.fromOpenAi(usageNode);
       completionText = null; // the upstream counted; no estimate needed
       if (!hasChoices) {
         usageChunk = json; // held back: x_rec_llm needs the final latency, and the client may not want it

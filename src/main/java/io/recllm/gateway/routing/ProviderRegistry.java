@@ -8,7 +8,9 @@ import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.ProviderClient;
+import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.UpstreamHttp;
+import io.recllm.gateway.provider.anthropic.AnthropicClient;
 import io.recllm.gateway.provider.mock.MockClient;
 import io.recllm.gateway.provider.openai.OpenAiClient;
 import io.vertx.core.Future;
@@ -27,23 +29,27 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     this.clients = Collections.unmodifiableMap(new LinkedHashMap<>(clients));
   }
 
+  /** Anthropic requires max_tokens; without one from the client or the model table, this. */
+  static final int FALLBACK_MAX_TOKENS = 4096;
+
   /** Builds one adapter per configured provider; {@code env} supplies proxy settings. */
-  public static ProviderRegistry create(Vertx vertx, GatewayConfig config, Map<String, String> env) {
+  public static ProviderRegistry create(Vertx vertx, GatewayConfig config, Map<String, String> env, Pricing pricing) {
     Map<String, ProviderClient> clients = new LinkedHashMap<>();
     for (ProviderConfig p : config.providers().values()) {
-      clients.put(p.name(), create(vertx, p, env));
+      clients.put(p.name(), create(vertx, p, env, pricing));
     }
     return new ProviderRegistry(clients);
   }
 
-  private static ProviderClient create(Vertx vertx, ProviderConfig p, Map<String, String> env) {
+  private static ProviderClient create(Vertx vertx, ProviderConfig p, Map<String, String> env, Pricing pricing) {
     switch (p.type()) {
       case ProviderConfig.MOCK:
         return new MockClient(vertx, p);
       case ProviderConfig.OPENAI:
         return new OpenAiClient(new UpstreamHttp(vertx, p, env));
       case ProviderConfig.ANTHROPIC:
-        return AnthropicSupport.create(vertx, p, env);
+        return new AnthropicClient(new UpstreamHttp(vertx, p, env),
+            model -> pricing.maxOutputTokens(ProviderConfig.ANTHROPIC, model).orElse(FALLBACK_MAX_TOKENS));
       default:
         throw new IllegalArgumentException("unknown provider type " + p.type());
     }
