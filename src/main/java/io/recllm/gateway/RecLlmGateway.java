@@ -6,6 +6,7 @@ import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
+import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ProviderRegistry;
 import io.recllm.gateway.usage.UsageSink;
@@ -167,6 +168,8 @@ public final class RecLlmGateway implements AutoCloseable {
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
+        // loading the tokenizer takes a few hundred ms; do it now, off the request path
+        vx.executeBlocking(() -> TokenCounter.count("warm up"), false);
         return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();
