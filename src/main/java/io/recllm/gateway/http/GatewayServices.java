@@ -1,6 +1,7 @@
 package io.recllm.gateway.http;
 
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.pricing.Pricing;
@@ -19,9 +20,12 @@ public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser m
                               List<UsageSink> sinks) {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServices.class);
+  private static final Cost MOCK_COST = new Cost(0, "mock");
 
   /** Prices the dated model the upstream reports when it has a price, else the requested one. */
   Cost cost(ModelRef ref, String responseModel, TokenUsage usage, String serviceTier) {
+    var provider = config.providers().get(ref.provider());
+    if (provider != null && ProviderConfig.MOCK.equals(provider.type())) return MOCK_COST; // offline calls are free
     if (responseModel != null && !responseModel.equals(ref.model())) {
       Cost c = pricing.cost(ref.provider(), responseModel, usage, serviceTier);
       if (c.priced()) return c;
