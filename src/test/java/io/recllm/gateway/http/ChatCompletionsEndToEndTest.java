@@ -37,10 +37,11 @@ class ChatCompletionsEndToEndTest {
           local:   { type: openai, base_url: "%s" }
           nokey:   { type: openai, base_url: "%s", api_key: "${NOKEY_API_KEY}" }
           down:    { type: openai, base_url: "http://127.0.0.1:1/v1" }
+          slow:    { type: openai, base_url: "%s", timeouts: { first_byte_ms: 5000, total_ms: 500 } }
         timeouts: { first_byte_ms: 400 }
         limits: { max_body_bytes: 4096 }
         usage: { store: memory }
-        """.formatted(base, base, base), Map.of("OPENAI_API_KEY", "sk-upstream-secret"));
+        """.formatted(base, base, base, base), Map.of("OPENAI_API_KEY", "sk-upstream-secret"));
   }
 
   @AfterAll
@@ -228,6 +229,15 @@ class ChatCompletionsEndToEndTest {
     long deadline = System.currentTimeMillis() + 5000;
     while (upstream.closedConnections() <= closedBefore && System.currentTimeMillis() < deadline) Thread.sleep(10);
     assertThat(upstream.closedConnections()).as("the timed-out upstream connection is released").isGreaterThan(closedBefore);
+  }
+
+  @Test
+  void answerThatNeverFinishesIs504AfterTheTotalTimeout() throws Exception {
+    upstream.respond((req, b) -> req.response().setChunked(true).putHeader("content-type", "application/json")
+        .write("{\"id\":\"chatcmpl-1\",")); // headers and half a body, then silence
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", HELLO.replace("gpt-4o", "slow:gpt-4o"));
+    assertError(resp, 504, "timeout_error", "total_timeout");
+    assertThat(error(resp).get("message").asText()).contains("500 ms", "timeouts.total_ms");
   }
 
   @Test
