@@ -52,6 +52,12 @@ public final class ConfigLoader {
       limits: { max_body_bytes: 16777216 }
       """;
 
+  /**
+   * Upstream connections per provider. HTTP/1.1 needs one per concurrent call, and a long stream holds
+   * its connection for minutes, so a small pool would silently queue calls behind each other.
+   */
+  static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
   private final Map<String, String> env;
 
   private ConfigLoader(Map<String, String> env) {
@@ -217,7 +223,7 @@ public final class ConfigLoader {
         timeouts(p.path("timeouts"), path + ".timeouts", globalTimeouts),
         tlsConfig,
         p.has("http2") && bool(p.get("http2"), path + ".http2"),
-        p.has("max_connections") ? (int) longValue(p.get("max_connections"), path + ".max_connections", 1, 100_000) : 256,
+        p.has("max_connections") ? (int) longValue(p.get("max_connections"), path + ".max_connections", 1, 1_000_000) : DEFAULT_MAX_CONNECTIONS,
         p.has("delay_ms") ? longValue(p.get("delay_ms"), path + ".delay_ms", 0, 3_600_000) : 0,
         p.has("stream_delay_ms") ? longValue(p.get("stream_delay_ms"), path + ".stream_delay_ms", 0, 3_600_000) : 0);
   }
