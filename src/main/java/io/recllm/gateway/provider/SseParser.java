@@ -23,7 +23,8 @@ public final class SseParser {
   private boolean lastWasCr;
   private String event;
   private String id;
-  private StringBuilder data;
+  private String data;          // the first data line; most events have only one
+  private StringBuilder moreData; // set when an event has several data lines
   private int eventBytes;
 
   public SseParser(Consumer<SseEvent> sink) {
@@ -45,18 +46,23 @@ public final class SseParser {
 
   public void feed(byte[] bytes, int offset, int length) {
     int end = offset + length;
-    for (int i = offset; i < end; i++) {
-      byte b = bytes[i];
-      if (b == '\n') {
-        if (lastWasCr) { lastWasCr = false; continue; } // second half of CRLF
-        endLine();
-      } else if (b == '\r') {
-        lastWasCr = true;
-        endLine();
-      } else {
-        lastWasCr = false;
-        append(b);
+    int i = offset;
+    if (lastWasCr && i < end && bytes[i] == '\n') i++; // second half of a CRLF split across buffers
+    lastWasCr = false;
+    while (i < end) {
+      int eol = i;
+      while (eol < end && bytes[eol] != '\n' && bytes[eol] != '\r') eol++;
+      append(bytes, i, eol - i);
+      if (eol == end) return; // the line continues in the next buffer
+      endLine();
+      if (bytes[eol] == '\r') {
+        if (eol + 1 < end) {
+          if (bytes[eol + 1] == '\n') eol++;
+        } else {
+          lastWasCr = true;
+        }
       }
+      i = eol + 1;
     }
   }
 
@@ -66,12 +72,15 @@ public final class SseParser {
     dispatch();
   }
 
-  private void append(byte b) {
-    if (lineLen == line.length) line = Arrays.copyOf(line, line.length * 2);
-    line[lineLen++] = b;
-    if (++eventBytes > maxEventBytes) {
+  private void append(byte[] bytes, int from, int count) {
+    if (count == 0) return;
+    eventBytes += count;
+    if (eventBytes > maxEventBytes) {
       throw new IllegalStateException("server-sent event larger than " + maxEventBytes + " bytes");
     }
+    if (lineLen + count > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + count));
+    System.arraycopy(bytes, from, line, lineLen, count);
+    lineLen += count;
   }
 
   private void endLine() {
@@ -89,7 +98,11 @@ public final class SseParser {
     }
     String field;
     String value;
-    if (colon < 0) {
+    if (colon == 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a') {
+      field = "data"; // the hot case: no need to decode the field name
+      int start = lineLen > 5 && line[5] == ' ' ? 6 : 5;
+      value = new String(line, start, lineLen - start, StandardCharsets.UTF_8);
+    } else if (colon < 0) {
       field = new String(line, 0, lineLen, StandardCharsets.UTF_8);
       value = "";
     } else {
@@ -101,9 +114,12 @@ public final class SseParser {
     lineLen = 0;
     switch (field) {
       case "data" -> {
-        if (data == null) data = new StringBuilder(value.length());
-        else data.append('\n');
-        data.append(value);
+        if (data == null) {
+          data = value;
+        } else {
+          if (moreData == null) moreData = new StringBuilder(data);
+          moreData.append('\n').append(value);
+        }
       }
       case "event" -> event = value;
       case "id" -> id = value;
@@ -114,9 +130,10 @@ public final class SseParser {
   private void dispatch() {
     if (data != null) {
       String eventName = event;
-      String eventData = data.toString();
+      String eventData = moreData != null ? moreData.toString() : data;
       String eventId = id;
       data = null;
+      moreData = null;
       event = null;
       eventBytes = 0;
       sink.accept(new SseEvent(eventName, eventData, eventId));
