@@ -1,5 +1,6 @@
 package io.recllm.gateway.http;
 
+import io.recllm.gateway.dashboard.DashboardRoutes;
 import io.recllm.gateway.error.GatewayException;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -18,6 +19,7 @@ public final class GatewayRouter {
     router.route().handler(new CorsSupport(services.config().corsAllowedOrigins()));
     router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"ok\"}"));
+    DashboardRoutes.mount(router);
     if (services.config().authEnabled()) {
       router.route().handler(new GatewayAuth(services.config().apiKey()));
     }

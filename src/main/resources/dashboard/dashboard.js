@@ -1,0 +1,300 @@
+// Usage dashboard: reads /v1/usage and /v1/usage/requests every second and redraws in place.
+// Paths are relative so the page also works when an application mounts the gateway under a prefix.
+// Served from the gateway's own jar; no external resources, so it works offline and behind firewalls.
+(function () {
+  "use strict";
+
+  const POLL_MS = 1000;
+  const KEY_STORAGE = "recllm.gatewayKey";
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    key: sessionStorage.getItem(KEY_STORAGE) || "",
+    sort: { key: "date", dir: -1 },
+    rows: [],
+    charts: {},
+    timer: null,
+    updates: 0,
+    knownProviders: new Set(),
+  };
+  // Tests read this to see that the page refreshed itself without a reload.
+  window.recllmDashboard = state;
+
+  function utcToday() {
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  function daysBefore(isoDate, days) {
+    const d = new Date(isoDate + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() - days);
+    return d.toISOString().slice(0, 10);
+  }
+
+  async function api(path) {
+    const headers = state.key ? { Authorization: "Bearer " + state.key } : {};
+    const resp = await fetch(path, { headers: headers, cache: "no-store" });
+    if (resp.status === 401) {
+      const err = new Error("unauthorized");
+      err.unauthorized = true;
+      throw err;
+    }
+    if (!resp.ok) throw new Error("HTTP " + resp.status + " for " + path);
+    return resp.json();
+  }
+
+  function query(params) {
+    const q = new URLSearchParams();
+    Object.entries(params).forEach(([k, v]) => { if (v) q.set(k, v); });
+    return q.toString();
+  }
+
+  const num = new Intl.NumberFormat("en-US");
+  const fmt = {
+    int: (v) => (v == null ? "–" : num.format(v)),
+    usd: (v) => (v == null ? "–" : "$" + Number(v).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 6 : 4)),
+    ms: (v) => (v == null ? "–" : num.format(Math.round(v))),
+    pct: (v) => (v == null ? "–" : (v * 100).toFixed(1) + "%"),
+  };
+
+  function renderCards(el, total) {
+    const calls = total ? total.calls : 0;
+    const cards = [
+      ["calls", "Calls", fmt.int(calls), calls],
+      ["tokens", "Tokens", fmt.int(total ? total.total_tokens : 0), total ? total.total_tokens : 0],
+      ["cost", "Cost", fmt.usd(total ? total.cost_usd : 0), total ? total.cost_usd : 0],
+      ["error-rate", "Error rate", fmt.pct(calls ? total.errors / calls : null), calls ? total.errors / calls : ""],
+      ["avg-latency", "Avg latency (ms)", fmt.ms(calls ? total.avg_latency_ms : null), calls ? total.avg_latency_ms : ""],
+      ["p95-latency", "p95 latency (ms)", fmt.ms(total ? total.p95_latency_ms : null), total && total.p95_latency_ms != null ? total.p95_latency_ms : ""],
+    ];
+    el.replaceChildren(...cards.map(([id, label, text, value]) => {
+      const div = document.createElement("div");
+      const dt = document.createElement("dt");
+      dt.textContent = label;
+      const dd = document.createElement("dd");
+      dd.id = el.id + "-" + id;
+      dd.textContent = text;
+      dd.dataset.value = value;
+      div.append(dt, dd);
+      return div;
+    }));
+  }
+
+  function cell(tr, text, value) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (value !== undefined) td.dataset.value = value;
+    tr.appendChild(td);
+  }
+
+  function renderUsageTable() {
+    const { key, dir } = state.sort;
+    const type = document.querySelector(`#usage-table th[data-key="${key}"]`).dataset.type;
+    const rows = state.rows.slice().sort((a, b) => {
+      const x = a[key], y = b[key];
+      const c = type === "num" ? (x - y) : String(x).localeCompare(String(y));
+      return c * dir;
+    });
+    const body = document.querySelector("#usage-table tbody");
+    body.replaceChildren(...rows.map((r) => {
+      const tr = document.createElement("tr");
+      tr.dataset.key = [r.date, r.provider, r.model].join("|");
+      cell(tr, r.date, r.date);
+      cell(tr, r.provider, r.provider);
+      cell(tr, r.model, r.model);
+      cell(tr, fmt.int(r.calls), r.calls);
+      cell(tr, fmt.int(r.prompt_tokens), r.prompt_tokens);
+      cell(tr, fmt.int(r.completion_tokens), r.completion_tokens);
+      cell(tr, fmt.int(r.total_tokens), r.total_tokens);
+      cell(tr, fmt.usd(r.cost_usd), r.cost_usd);
+      cell(tr, fmt.ms(r.avg_latency_ms), r.avg_latency_ms);
+      return tr;
+    }));
+    document.querySelectorAll("#usage-table th").forEach((th) => {
+      th.classList.toggle("sorted-asc", th.dataset.key === key && dir === 1);
+      th.classList.toggle("sorted-desc", th.dataset.key === key && dir === -1);
+    });
+  }
+
+  function renderRequests(entries) {
+    const body = document.querySelector("#requests-table tbody");
+    body.replaceChildren(...entries.map((e) => {
+      const tr = document.createElement("tr");
+      tr.dataset.requestId = e.request_id;
+      if (e.status >= 400 || e.error_type) tr.classList.add("error");
+      cell(tr, e.time.replace("T", " ").replace("Z", ""), e.timestamp_ms);
+      cell(tr, e.provider);
+      cell(tr, e.model);
+      cell(tr, String(e.status), e.status);
+      cell(tr, fmt.ms(e.latency_ms), e.latency_ms);
+      cell(tr, fmt.int(e.total_tokens) + (e.estimated ? " ~" : ""), e.total_tokens);
+      cell(tr, fmt.usd(e.cost_usd), e.cost_usd);
+      cell(tr, e.error_type ? e.error_type + ": " + (e.error_message || "") : (e.finish_reason || ""));
+      return tr;
+    }));
+  }
+
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+
+  function drawChart(id, xs, series, label, opts) {
+    const el = $(id);
+    const width = Math.max(240, el.clientWidth || 300);
+    const data = [xs, ...series.map((s) => s.values)];
+    const axisColor = cssVar("--muted");
+    const gridColor = cssVar("--line");
+    const config = {
+      width: width,
+      height: 180,
+      legend: { show: false },
+      scales: { x: { time: true } },
+      axes: [
+        { stroke: axisColor, grid: { stroke: gridColor } },
+        { stroke: axisColor, grid: { stroke: gridColor }, size: 60 },
+      ],
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2,
+        fill: s.fill, points: { show: xs.length < 40 } }))],
+      ...(opts || {}),
+    };
+    const existing = state.charts[id];
+    if (existing && existing.series.length === config.series.length && existing.width === width) {
+      existing.setData(data);
+      return;
+    }
+    if (existing) existing.destroy();
+    el.replaceChildren();
+    state.charts[id] = new uPlot(config, data, el);
+  }
+
+  function renderCharts(byDate, requests) {
+    const days = byDate.slice().sort((a, b) => a.date.localeCompare(b.date));
+    const xs = days.map((d) => Date.parse(d.date + "T00:00:00Z") / 1000);
+    const accent = cssVar("--accent");
+    drawChart("chart-requests", xs, [
+      { label: "calls", values: days.map((d) => d.calls), color: accent },
+      { label: "errors", values: days.map((d) => d.errors), color: cssVar("--error-fg") },
+    ]);
+    drawChart("chart-tokens", xs, [
+      { label: "prompt", values: days.map((d) => d.prompt_tokens), color: accent },
+      { label: "completion", values: days.map((d) => d.completion_tokens), color: cssVar("--ok") },
+    ]);
+    drawChart("chart-cost", xs, [{ label: "USD", values: days.map((d) => d.cost_usd), color: accent }]);
+    const recent = requests.slice().reverse();
+    drawChart("chart-latency", recent.map((r) => r.timestamp_ms / 1000), [
+      { label: "latency", values: recent.map((r) => r.latency_ms), color: accent },
+    ]);
+  }
+
+  function updateProviders(rows) {
+    const select = $("filter-provider");
+    let added = false;
+    rows.forEach((r) => {
+      if (r.provider && !state.knownProviders.has(r.provider)) {
+        state.knownProviders.add(r.provider);
+        added = true;
+      }
+    });
+    if (!added) return;
+    const current = select.value;
+    const options = [...state.knownProviders].sort().map((p) => {
+      const o = document.createElement("option");
+      o.value = p;
+      o.textContent = p;
+      return o;
+    });
+    const all = document.createElement("option");
+    all.value = "";
+    all.textContent = "All providers";
+    select.replaceChildren(all, ...options);
+    select.value = current;
+  }
+
+  async function refresh() {
+    const from = $("filter-from").value;
+    const to = $("filter-to").value;
+    const provider = $("filter-provider").value;
+    const today = utcToday();
+    const [range, todays, perDay, providers, requests] = await Promise.all([
+      api("../v1/usage?" + query({ from, to, provider, group_by: "date,provider,model" })),
+      api("../v1/usage?" + query({ date: today, provider, group_by: "date" })),
+      api("../v1/usage?" + query({ from, to, provider, group_by: "date" })),
+      api("../v1/usage?" + query({ group_by: "provider" })),
+      api("../v1/usage/requests?limit=100"),
+    ]);
+    updateProviders(providers.data);
+    renderCards($("range"), range.total);
+    renderCards($("today"), todays.total);
+    state.rows = range.data;
+    renderUsageTable();
+    const visible = provider ? requests.data.filter((r) => r.provider === provider) : requests.data;
+    renderRequests(visible);
+    renderCharts(perDay.data, visible);
+    state.updates++;
+    $("live").classList.remove("stale");
+    $("status-line").textContent = "Updated " + new Date().toLocaleTimeString();
+  }
+
+  async function tick() {
+    try {
+      await refresh();
+    } catch (e) {
+      if (e.unauthorized) {
+        showLogin(state.key ? "Incorrect gateway key." : "");
+        return;
+      }
+      $("live").classList.add("stale");
+      $("status-line").textContent = "Could not update: " + e.message;
+    }
+    state.timer = setTimeout(tick, POLL_MS);
+  }
+
+  function showLogin(message) {
+    clearTimeout(state.timer);
+    $("app").hidden = true;
+    $("login").hidden = false;
+    $("login-error").hidden = !message;
+    $("login-error").textContent = message;
+    $("login-key").focus();
+  }
+
+  function showApp() {
+    $("login").hidden = true;
+    $("app").hidden = false;
+    $("logout").hidden = !state.key;
+    clearTimeout(state.timer);
+    tick();
+  }
+
+  function init() {
+    const today = utcToday();
+    $("filter-to").value = today;
+    $("filter-from").value = daysBefore(today, 6);
+    ["filter-from", "filter-to", "filter-provider"].forEach((id) =>
+      $(id).addEventListener("change", () => { clearTimeout(state.timer); tick(); }));
+    document.querySelectorAll("#usage-table th").forEach((th) => th.addEventListener("click", () => {
+      state.sort = { key: th.dataset.key, dir: state.sort.key === th.dataset.key ? -state.sort.dir : (th.dataset.type === "num" ? -1 : 1) };
+      renderUsageTable();
+    }));
+    $("login-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      state.key = $("login-key").value.trim();
+      sessionStorage.setItem(KEY_STORAGE, state.key);
+      showApp();
+    });
+    $("logout").addEventListener("click", () => {
+      sessionStorage.removeItem(KEY_STORAGE);
+      state.key = "";
+      showLogin("");
+    });
+    let resizeTimer;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => Object.keys(state.charts).forEach((id) => {
+        state.charts[id].setSize({ width: Math.max(240, $(id).clientWidth), height: 180 });
+      }), 150);
+    });
+    showApp();
+  }
+
+  init();
+})();
