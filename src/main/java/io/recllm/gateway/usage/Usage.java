@@ -118,9 +118,9 @@ public final class Usage implements UsageSink, AutoCloseable {
 
   /** Totals matching the query's filters, one row per group, ordered by date, provider, model. */
   public List<UsageStats> query(UsageQuery q) {
-    if (aggregates != null) return aggregates.query(q);
+    if (aggregates != null) return List.copyOf(aggregates.query(q));
     try {
-      return store.query(q);
+      return List.copyOf(store.query(q));
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read usage from " + location.display() + ": "
           + JdbcUsageStore.rootMessage(e), e);
@@ -136,9 +136,9 @@ public final class Usage implements UsageSink, AutoCloseable {
   /** The latest calls, newest first, at most {@value #MAX_RECENT}. */
   public List<RequestLogEntry> recentRequests(int limit) {
     int n = Math.max(0, Math.min(limit, MAX_RECENT));
-    if (recent != null) return recent.latest(n);
+    if (recent != null) return List.copyOf(recent.latest(n));
     try {
-      return store.recent(n);
+      return List.copyOf(store.recent(n));
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the request log from " + location.display() + ": "
           + JdbcUsageStore.rootMessage(e), e);
