@@ -148,7 +148,8 @@ final class JdbcUsageStore implements AutoCloseable {
     // Sorted so that two nodes upserting the same days lock rows in the same order and never deadlock.
     Map<UsageKey, Totals> daily = new TreeMap<>(UsageKey.ORDER);
     for (UsageRecord r : batch) {
-      daily.computeIfAbsent(UsageKey.of(r), k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
+      UsageKey key = new UsageKey(UsageKey.utcDate(r.timestampMillis()), text(r.provider()), text(r.model()));
+      daily.computeIfAbsent(key, k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
           r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), Totals.nanoUsd(r.costUsd()),
           r.latencyMs());
     }
@@ -167,8 +168,8 @@ final class JdbcUsageStore implements AutoCloseable {
             Totals t = e.getValue();
             int i = 1;
             setDay(ps, i++, e.getKey().date());
-            ps.setString(i++, e.getKey().provider());
-            ps.setString(i++, e.getKey().model());
+            ps.setString(i++, text(e.getKey().provider()));
+            ps.setString(i++, text(e.getKey().model()));
             ps.setLong(i++, t.calls);
             ps.setLong(i++, t.errors);
             ps.setLong(i++, t.promptTokens);
@@ -193,12 +194,12 @@ final class JdbcUsageStore implements AutoCloseable {
 
   private void bindRequest(PreparedStatement ps, UsageRecord r) throws SQLException {
     int i = 1;
-    ps.setString(i++, r.requestId());
+    ps.setString(i++, text(r.requestId()));
     ps.setLong(i++, r.timestampMillis());
     setDay(ps, i++, UsageKey.utcDate(r.timestampMillis()));
-    ps.setString(i++, r.provider());
-    ps.setString(i++, r.model());
-    ps.setString(i++, r.responseModel());
+    ps.setString(i++, text(r.provider()));
+    ps.setString(i++, text(r.model()));
+    ps.setString(i++, text(r.responseModel()));
     ps.setInt(i++, r.status());
     ps.setBoolean(i++, r.stream());
     ps.setLong(i++, r.usage().promptTokens());
@@ -209,15 +210,38 @@ final class JdbcUsageStore implements AutoCloseable {
     ps.setLong(i++, r.usage().reasoningTokens());
     ps.setBoolean(i++, r.usage().estimated());
     ps.setDouble(i++, r.costUsd());
-    ps.setString(i++, r.priceVersion());
+    ps.setString(i++, text(r.priceVersion()));
     ps.setLong(i++, r.latencyMs());
     if (r.ttftMs() < 0) ps.setNull(i++, Types.BIGINT); else ps.setLong(i++, r.ttftMs());
-    ps.setString(i++, r.finishReason());
-    ps.setString(i++, r.errorType());
-    ps.setString(i++, r.errorMessage());
-    ps.setString(i++, r.clientKeyId());
-    ps.setString(i++, r.requestContent());
-    ps.setString(i, r.responseContent());
+    ps.setString(i++, text(r.finishReason()));
+    ps.setString(i++, text(r.errorType()));
+    ps.setString(i++, text(r.errorMessage()));
+    ps.setString(i++, text(r.clientKeyId()));
+    ps.setString(i++, text(r.requestContent()));
+    ps.setString(i, text(r.responseContent()));
+  }
+
+  /** PostgreSQL text cannot hold NUL, and a client can put one in a model name: one such call must not block the batch. */
+  private static String text(String s) {
+    return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+  }
+
+  /**
+   * Whether the database refused the data itself (a constraint, a value it cannot store) rather than
+   * failed to take it (down, busy, connection lost): retrying the same rows will not help.
+   */
+  static boolean refusedTheData(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) return true;
+        int sqlite = e.getErrorCode() & 0xFF; // SQLite primary result code
+        if (c.getClass().getName().startsWith("org.sqlite.") && (sqlite == 18 || sqlite == 19 || sqlite == 20 || sqlite == 25)) {
+          return true; // TOOBIG, CONSTRAINT, MISMATCH, RANGE
+        }
+      }
+    }
+    return false;
   }
 
   private void setDay(PreparedStatement ps, int index, LocalDate day) throws SQLException {
@@ -229,6 +253,14 @@ final class JdbcUsageStore implements AutoCloseable {
     if (dialect == Dialect.POSTGRESQL) return rs.getObject(column, LocalDate.class);
     String s = rs.getString(column);
     return s == null ? null : LocalDate.parse(s);
+  }
+
+  void evictIdleConnections() {
+    try {
+      pool.getHikariPoolMXBean().softEvictConnections();
+    } catch (RuntimeException ignored) {
+      // only a shortcut to fresh connections; the pool validates them anyway
+    }
   }
 
   /** Deletes request rows older than the cutoff; daily totals stay. */
@@ -335,7 +367,7 @@ final class JdbcUsageStore implements AutoCloseable {
     for (int i = 0; i < args.size(); i++) {
       Object a = args.get(i);
       if (a instanceof LocalDate d) setDay(ps, i + 1, d);
-      else ps.setString(i + 1, (String) a);
+      else ps.setString(i + 1, text((String) a));
     }
     return ps;
   }

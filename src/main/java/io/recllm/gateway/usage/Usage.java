@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,10 @@ public final class Usage implements UsageSink, AutoCloseable {
    */
   @Override
   public void record(UsageRecord r) {
+    Objects.requireNonNull(r.requestId(), "requestId");
+    Objects.requireNonNull(r.provider(), "provider");
+    Objects.requireNonNull(r.model(), "model");
+    Objects.requireNonNull(r.usage(), "usage");
     if (!logContent && (r.requestContent() != null || r.responseContent() != null)) r = r.withContent(null, null);
     if (aggregates != null) aggregates.add(r);
     if (recent != null) recent.add(r);

@@ -35,6 +35,7 @@ final class UsageWriter implements AutoCloseable {
   private final AtomicLong offered = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong(); // taken from the queue, refused by the database
   private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
   private final Thread thread;
   private volatile boolean parked;
@@ -99,7 +100,7 @@ final class UsageWriter implements AutoCloseable {
   boolean flush(long timeoutMs) {
     long target = offered.get();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (written.get() < target) {
+    while (written.get() + refused.get() < target) {
       if (!thread.isAlive() || System.nanoTime() > deadline) return false;
       flushRequested = true;
       LockSupport.unpark(thread);
@@ -113,11 +114,17 @@ final class UsageWriter implements AutoCloseable {
     long nextFlush = System.nanoTime() + flushIntervalNanos;
     long nextPurge = System.nanoTime();
     long backoffNanos = 0;
+    long retryAt = 0;
     while (true) {
       long now = System.nanoTime();
       if (retentionMillis > 0 && now >= nextPurge) {
         purge();
         nextPurge = now + HOUR_NANOS;
+      }
+      if (!batch.isEmpty() && now - retryAt < 0) {
+        // backing off after a failed write; flush() and offer() wake-ups must not shorten it
+        LockSupport.parkNanos(this, retryAt - now);
+        continue;
       }
       boolean due = closing || flushRequested || now >= nextFlush || pending.get() >= batchSize || !batch.isEmpty();
       if (!due) {
@@ -145,6 +152,10 @@ final class UsageWriter implements AutoCloseable {
         batch.clear();
         backoffNanos = 0;
       } catch (Exception e) {
+        if (JdbcUsageStore.refusedTheData(e)) {
+          writeOneByOne(batch);
+          if (batch.isEmpty()) continue;
+        }
         backoffNanos = backoffNanos == 0 ? TimeUnit.MILLISECONDS.toNanos(200) : Math.min(backoffNanos * 2, TimeUnit.SECONDS.toNanos(30));
         if (closing && System.nanoTime() + backoffNanos > closeDeadlineNanos) {
           int lost = pending.get();
@@ -155,12 +166,41 @@ final class UsageWriter implements AutoCloseable {
         LOG.warn("Could not write {} usage record(s) to {} (will retry in {} ms, {} waiting): {}", batch.size(),
             store.location().display(), TimeUnit.NANOSECONDS.toMillis(backoffNanos), pending.get(),
             JdbcUsageStore.rootMessage(e));
-        LockSupport.parkNanos(this, backoffNanos);
+        store.evictIdleConnections(); // after a database restart the other pooled connections are dead too
+        retryAt = System.nanoTime() + backoffNanos;
         continue;
       }
       // keep going at once while full batches wait; otherwise the next flush is one interval away
       if (pending.get() < batchSize) nextFlush = System.nanoTime() + flushIntervalNanos;
     }
+  }
+
+  /**
+   * The database refused something in the batch: write the records one at a time, so that one bad
+   * record costs only itself. Records refused again are dropped and counted; on any other failure the
+   * rest stay in the batch for the normal retry.
+   */
+  private void writeOneByOne(List<UsageRecord> batch) {
+    while (!batch.isEmpty()) {
+      UsageRecord r = batch.get(0);
+      try {
+        store.write(List.of(r));
+        written.incrementAndGet();
+      } catch (Exception e) {
+        if (!JdbcUsageStore.refusedTheData(e)) return;
+        long total = dropped.incrementAndGet();
+        LOG.warn("The usage store refused the record of request {} ({}/{}); dropped it ({} dropped so far): {}",
+            printable(r.requestId()), printable(r.provider()), printable(r.model()), total, JdbcUsageStore.rootMessage(e));
+        refused.incrementAndGet();
+      }
+      pending.decrementAndGet();
+      batch.remove(0);
+    }
+  }
+
+  /** Model names come from clients; keep them from forging log lines. */
+  private static String printable(String s) {
+    return s == null ? null : s.replaceAll("\\p{Cntrl}", "?");
   }
 
   private void purge() {
