@@ -134,10 +134,6 @@ final class JdbcUsageStore implements AutoCloseable {
     }
   }
 
-  Dialect dialect() {
-    return dialect;
-  }
-
   StoreLocation location() {
     return location;
   }
@@ -398,15 +394,6 @@ final class JdbcUsageStore implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  /** Rows in the request log; for tests and the restart check. */
-  long countRequests() throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_requests");
-         ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   private static void rollbackQuietly(Connection c) {

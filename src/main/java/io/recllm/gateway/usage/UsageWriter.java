@@ -88,10 +88,6 @@ final class UsageWriter implements AutoCloseable {
     return dropped.get();
   }
 
-  long written() {
-    return written.get();
-  }
-
   int queued() {
     return pending.get();
   }
