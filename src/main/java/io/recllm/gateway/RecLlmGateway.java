@@ -9,6 +9,7 @@ import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ProviderRegistry;
+import io.recllm.gateway.usage.Usage;
 import io.recllm.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -73,6 +74,11 @@ public final class RecLlmGateway implements AutoCloseable {
     return vertx;
   }
 
+  /** Usage totals and the request log: {@code usage().getAll()}, {@code getByDate}, {@code getByProvider}. */
+  public Usage usage() {
+    return services.usage();
+  }
+
   /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
   public LlmClient llmClient() {
     return services.llm();
@@ -94,6 +100,7 @@ public final class RecLlmGateway implements AutoCloseable {
       // closing anyway
     }
     if (registry != null) registry.close();
+    services.usage().close(); // after the server stopped, so that the last calls are in the final flush
     if (ownsVertx) {
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -146,6 +153,7 @@ public final class RecLlmGateway implements AutoCloseable {
 
     public RecLlmGateway start() {
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+      Usage usage = Usage.open(config.usage()); // first: a store that cannot be opened stops the start before anything runs
       boolean owns = vertx == null;
       Vertx vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
       ProviderRegistry registry = null;
@@ -157,7 +165,7 @@ public final class RecLlmGateway implements AutoCloseable {
           llm = registry;
         }
         GatewayServices services = new GatewayServices(config, llm,
-            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(sinks));
+            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, sinksWith(usage), usage);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         Future<String> deployed = vx.deployVerticle(() -> {
@@ -173,11 +181,19 @@ public final class RecLlmGateway implements AutoCloseable {
         return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();
+        usage.close();
         if (owns) vx.close();
         Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
         throw new IllegalStateException("Could not start the gateway on " + config.host() + ":" + config.port() + ": "
             + cause.getMessage(), cause);
       }
+    }
+
+    private List<UsageSink> sinksWith(Usage usage) {
+      List<UsageSink> all = new ArrayList<>(sinks.size() + 1);
+      all.add(usage);
+      all.addAll(sinks);
+      return List.copyOf(all);
     }
 
     private static int freePort() throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.pricing.ModelPrice;
+import io.recllm.gateway.usage.StoreLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ public final class ConfigLoader {
         anthropic: { type: anthropic, base_url: "https://api.anthropic.com", api_key: "${ANTHROPIC_API_KEY}" }
         mock:      { type: mock, models: [echo] }
       timeouts: { connect_ms: 5000, first_byte_ms: 60000, idle_ms: 60000, total_ms: 600000 }
-      usage: { store: "sqlite:./data/usage.db" }
+      usage: { store: "sqlite:./data/usage.db", retention_days: 30, log_content: false, flush_interval_ms: 1000,
+               batch_size: 500, queue_capacity: 100000 }
       cors: { allowed_origins: ["*"] }
       limits: { max_body_bytes: 16777216 }
       """;
@@ -153,7 +155,6 @@ public final class ConfigLoader {
       throw new ConfigException("default_provider: \"" + defaultProvider + "\" is not a configured provider (configured: "
           + String.join(", ", providers.keySet()) + ")");
     }
-    checkKeys(t.path("usage"), "usage", Set.of("store"));
     checkKeys(t.path("cors"), "cors", Set.of("allowed_origins"));
     checkKeys(t.path("limits"), "limits", Set.of("max_body_bytes"));
     long maxBody = longValue(t.path("limits").path("max_body_bytes"), "limits.max_body_bytes", 1, Integer.MAX_VALUE);
@@ -168,10 +169,27 @@ public final class ConfigLoader {
         java.util.Collections.unmodifiableMap(providers),
         timeouts,
         pricing(t.path("pricing")),
-        string(t.path("usage"), "store", "usage.store"),
+        usage(t.path("usage")),
         stringList(t.path("cors").path("allowed_origins"), "cors.allowed_origins"),
         maxBody,
         eventLoops);
+  }
+
+  private UsageSettings usage(JsonNode u) {
+    checkKeys(u, "usage", Set.of("store", "retention_days", "log_content", "flush_interval_ms", "batch_size",
+        "queue_capacity"));
+    String store = string(u, "store", "usage.store");
+    try {
+      StoreLocation.parse(store);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("usage.store: " + e.getMessage());
+    }
+    return new UsageSettings(store,
+        (int) longValue(u.path("retention_days"), "usage.retention_days", 0, 36_500),
+        bool(u.path("log_content"), "usage.log_content"),
+        longValue(u.path("flush_interval_ms"), "usage.flush_interval_ms", 10, 3_600_000),
+        (int) longValue(u.path("batch_size"), "usage.batch_size", 1, 100_000),
+        (int) longValue(u.path("queue_capacity"), "usage.queue_capacity", 1, 100_000_000));
   }
 
   private ProviderConfig provider(String name, JsonNode p, String path, Timeouts globalTimeouts, String keyEnv) {

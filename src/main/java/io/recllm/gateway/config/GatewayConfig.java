@@ -17,7 +17,7 @@ public record GatewayConfig(
     Map<String, ProviderConfig> providers,
     Timeouts timeouts,
     Map<String, ModelPrice> pricing,
-    String usageStore,
+    UsageSettings usage,
     List<String> corsAllowedOrigins,
     long maxBodyBytes,
     int eventLoops) {
@@ -30,22 +30,32 @@ public record GatewayConfig(
     return ConfigLoader.fromEnvironment(System.getenv());
   }
 
+  /** The {@code usage.store} value; kept as a shortcut from before the usage section had more keys. */
+  public String usageStore() {
+    return usage.store();
+  }
+
+  public GatewayConfig withUsage(UsageSettings newUsage) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops);
+  }
+
   public boolean authEnabled() {
     return apiKey != null && !apiKey.isEmpty();
   }
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
   }
 
   public GatewayConfig withApiKey(String newKey) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
-        pricing, usageStore, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
   }
 }

@@ -51,16 +51,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
     services.llm().chatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
       if (ar.succeeded()) {
-        respond(ctx.response(), ref, ar.result(), requestId, startNanos);
+        respond(ctx.response(), ref, request, ar.result(), requestId, startNanos);
       } else {
         GatewayException e = ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model());
         ErrorResponses.send(ctx.response(), e);
-        services.recordFailure(requestId, ref, false, e, startNanos, -1);
+        services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
       }
     });
   }
 
-  private void respond(HttpServerResponse response, ModelRef ref, ChatResult result, String requestId, long startNanos) {
+  private void respond(HttpServerResponse response, ModelRef ref, ObjectNode request, ChatResult result, String requestId,
+                       long startNanos) {
     TokenUsage usage = result.usage();
     String responseModel = result.responseModel();
     Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
@@ -82,7 +83,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (!response.closed()) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
     }
-    services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason());
+    services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason(),
+        request, services.logContent() ? GatewayServices.responseText(body) : null);
   }
 
   static ObjectNode parse(Buffer body) {

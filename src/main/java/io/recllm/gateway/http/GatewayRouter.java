@@ -31,10 +31,14 @@ public final class GatewayRouter {
       router.post(prefix + "/chat/completions").handler(body).handler(chat);
       router.get(prefix + "/models").handler(models);
     }
+    UsageHandler usage = new UsageHandler(services.usage());
+    router.get("/v1/usage").handler(usage::summary);
+    router.get("/v1/usage/requests").handler(usage::requests);
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
-            + ". The gateway serves POST /v1/chat/completions, GET /v1/models and GET /health.", 0)));
+            + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + " and GET /health.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.InvalidRequest(
         "method_not_allowed", null, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(),

@@ -47,6 +47,7 @@ final class StreamRelay {
   private String responseModel;
   private String serviceTier;
   private TokenEstimate completionText = new TokenEstimate(); // null once the upstream reported usage
+  private final StringBuilder responseText; // only with usage.log_content
 
   StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
               long startNanos) {
@@ -57,6 +58,7 @@ final class StreamRelay {
     this.requestId = requestId;
     this.startNanos = startNanos;
     this.clientWantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
+    this.responseText = services.logContent() ? new StringBuilder() : null;
   }
 
   void start() {
@@ -101,6 +103,7 @@ final class StreamRelay {
     if (fr != null && !fr.isNull()) finishReason = fr.asText();
     JsonNode delta = choice.get("delta");
     if (delta == null) return;
+    if (responseText != null && delta.hasNonNull("content")) responseText.append(delta.get("content").asText());
     if (ttftNanos < 0 && (delta.hasNonNull("content") && !delta.get("content").asText().isEmpty()
         || delta.has("tool_calls") || delta.hasNonNull("reasoning_content"))) {
       ttftNanos = System.nanoTime() - startNanos;
@@ -160,7 +163,8 @@ final class StreamRelay {
     if (!headersSent) sendHeaders();
     finished = true;
     response.end(DONE);
-    services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason);
+    services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason,
+        request, responseText);
   }
 
   private void fail(GatewayException e) {
@@ -179,9 +183,9 @@ final class StreamRelay {
       Cost cost = services.cost(ref, responseModel, partial, serviceTier);
       services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
           e.status(), true, partial, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
-          e.getMessage()));
+          e.getMessage()), request, responseText);
     } else {
-      services.recordFailure(requestId, ref, true, e, startNanos, ttftMs());
+      services.recordFailure(requestId, ref, true, e, startNanos, ttftMs(), request);
     }
   }
 
@@ -192,7 +196,8 @@ final class StreamRelay {
     TokenUsage finalUsage = usage != null ? usage : estimate();
     Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
     services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
-        499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null));
+        499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null),
+        request, responseText);
   }
 
   private TokenUsage estimate() {

@@ -1,8 +1,11 @@
 package io.recllm.gateway.fakes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.RecLlmGateway;
 import io.recllm.gateway.config.ConfigLoader;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.usage.UsageRecord;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,14 +27,30 @@ public final class GatewayHarness implements AutoCloseable {
     this.gateway = RecLlmGateway.builder(config).env(env).usageSink(records::add).start();
   }
 
-  /** YAML config on top of the defaults; {@code port} is forced to a random free one. */
+  /**
+   * YAML config on top of the defaults; {@code port} is forced to a random free one, and usage is kept
+   * in memory unless the YAML names a {@code usage.store}, so tests never write ./data/usage.db.
+   */
   public static GatewayHarness start(String yaml, Map<String, String> env) {
-    GatewayConfig config = ConfigLoader.load(yaml, env).withPort(0).withHost("127.0.0.1");
-    return new GatewayHarness(config, env);
+    GatewayConfig config = inMemoryUnlessStoreSet(ConfigLoader.load(yaml, env), yaml, env);
+    return new GatewayHarness(config.withPort(0).withHost("127.0.0.1"), env);
   }
 
   public static GatewayHarness start(GatewayConfig config) {
-    return new GatewayHarness(config.withPort(0).withHost("127.0.0.1"), Map.of());
+    GatewayConfig c = config.usageStore().equals(UsageSettings.DEFAULT_STORE)
+        ? config.withUsage(config.usage().withStore(UsageSettings.MEMORY)) : config;
+    return new GatewayHarness(c.withPort(0).withHost("127.0.0.1"), Map.of());
+  }
+
+  private static GatewayConfig inMemoryUnlessStoreSet(GatewayConfig config, String yaml, Map<String, String> env) {
+    if (env.containsKey("REC_LLM_GATEWAY_USAGE_STORE")) return config;
+    try {
+      JsonNode tree = yaml == null ? null : new YAMLMapper().readTree(yaml);
+      if (tree != null && tree.path("usage").has("store")) return config;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e); // ConfigLoader already accepted it
+    }
+    return config.withUsage(config.usage().withStore(UsageSettings.MEMORY));
   }
 
   public String baseUrl() {

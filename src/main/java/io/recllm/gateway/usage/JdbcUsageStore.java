@@ -1,0 +1,419 @@
+package io.recllm.gateway.usage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request log and daily totals in SQLite or PostgreSQL, through one small connection pool. The
+ * schema is versioned with Flyway (scripts under {@code db/usage/<dialect>/}, history in
+ * {@code usage_schema_history}). Each batch goes in one transaction: its request rows plus one upsert
+ * per touched (day, provider, model), so the daily totals never disagree with what was written and
+ * several gateways can add to the same PostgreSQL database at once.
+ */
+final class JdbcUsageStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcUsageStore.class);
+
+  enum Dialect { SQLITE, POSTGRESQL }
+
+  private static final String INSERT_REQUEST = """
+      INSERT INTO usage_requests (request_id, ts_ms, day, provider, model, response_model, status, stream,
+        prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
+        cost_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id,
+        request_content, response_content)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  private static final String UPSERT_DAILY = """
+      INSERT INTO usage_daily (day, provider, model, calls, errors, prompt_tokens, completion_tokens, total_tokens,
+        cached_tokens, cost_nano_usd, latency_ms_sum)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (day, provider, model) DO UPDATE SET
+        calls = usage_daily.calls + excluded.calls,
+        errors = usage_daily.errors + excluded.errors,
+        prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
+        total_tokens = usage_daily.total_tokens + excluded.total_tokens,
+        cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
+        cost_nano_usd = usage_daily.cost_nano_usd + excluded.cost_nano_usd,
+        latency_ms_sum = usage_daily.latency_ms_sum + excluded.latency_ms_sum""";
+
+  private static final String SELECT_RECENT = """
+      SELECT request_id, ts_ms, provider, model, response_model, status, stream, prompt_tokens, completion_tokens,
+        total_tokens, cached_tokens, estimated, cost_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type,
+        error_message, client_key_id, request_content, response_content
+      FROM usage_requests ORDER BY ts_ms DESC, id DESC LIMIT ?""";
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final StoreLocation location;
+
+  private JdbcUsageStore(HikariDataSource pool, Dialect dialect, StoreLocation location) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.location = location;
+  }
+
+  /** Connects, migrates the schema, and fails with a readable message when the database is not usable. */
+  static JdbcUsageStore open(StoreLocation location) {
+    Dialect dialect = location.kind() == StoreLocation.Kind.SQLITE ? Dialect.SQLITE : Dialect.POSTGRESQL;
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("usage-store");
+    hc.setJdbcUrl(location.jdbcUrl());
+    if (location.user() != null) hc.setUsername(location.user());
+    if (location.password() != null) hc.setPassword(location.password());
+    hc.setConnectionTimeout(10_000);
+    hc.setInitializationFailTimeout(10_000);
+    if (dialect == Dialect.SQLITE) {
+      createParentDirectory(location);
+      // WAL: readers never block the writer, and a committed batch survives the process being killed
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("busy_timeout", "10000");
+      hc.setMaximumPoolSize(3);
+    } else {
+      hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+      hc.addDataSourceProperty("ApplicationName", "rec-llm-gateway");
+      hc.setMaximumPoolSize(4);
+    }
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("usage.store: cannot open " + location.display() + ": " + rootMessage(e), e);
+    }
+    try {
+      MigrateResult result = Flyway.configure(JdbcUsageStore.class.getClassLoader())
+          .dataSource(pool)
+          .locations("classpath:db/usage/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
+          .table("usage_schema_history")
+          .load()
+          .migrate();
+      LOG.info("Usage store {} at schema version {}{}", location.display(), result.targetSchemaVersion != null
+          ? result.targetSchemaVersion : currentVersion(result), result.migrationsExecuted > 0
+          ? " (" + result.migrationsExecuted + " migration(s) applied)" : "");
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new IllegalStateException("usage.store: cannot prepare the schema in " + location.display() + ": "
+          + rootMessage(e), e);
+    }
+    return new JdbcUsageStore(pool, dialect, location);
+  }
+
+  private static String currentVersion(MigrateResult result) {
+    return result.initialSchemaVersion != null ? result.initialSchemaVersion : "?";
+  }
+
+  private static void createParentDirectory(StoreLocation location) {
+    String path = location.jdbcUrl().substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    if (query >= 0) path = path.substring(0, query);
+    if (path.startsWith("file:")) path = path.substring("file:".length());
+    Path parent = Path.of(path).toAbsolutePath().getParent();
+    if (parent == null) return;
+    try {
+      Files.createDirectories(parent);
+    } catch (Exception e) {
+      throw new IllegalStateException("usage.store: cannot create the directory " + parent + ": " + e.getMessage(), e);
+    }
+  }
+
+  StoreLocation location() {
+    return location;
+  }
+
+  /** Writes one batch in one transaction. */
+  void write(List<UsageRecord> batch) throws SQLException {
+    if (batch.isEmpty()) return;
+    // Sorted so that two nodes upserting the same days lock rows in the same order and never deadlock.
+    Map<UsageKey, Totals> daily = new TreeMap<>(UsageKey.ORDER);
+    for (UsageRecord r : batch) {
+      UsageKey key = new UsageKey(UsageKey.utcDate(r.timestampMillis()), text(r.provider()), text(r.model()));
+      daily.computeIfAbsent(key, k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
+          r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), Totals.nanoUsd(r.costUsd()),
+          r.latencyMs());
+    }
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST)) {
+          for (UsageRecord r : batch) {
+            bindRequest(ps, r);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
+          for (Map.Entry<UsageKey, Totals> e : daily.entrySet()) {
+            Totals t = e.getValue();
+            int i = 1;
+            setDay(ps, i++, e.getKey().date());
+            ps.setString(i++, text(e.getKey().provider()));
+            ps.setString(i++, text(e.getKey().model()));
+            ps.setLong(i++, t.calls);
+            ps.setLong(i++, t.errors);
+            ps.setLong(i++, t.promptTokens);
+            ps.setLong(i++, t.completionTokens);
+            ps.setLong(i++, t.totalTokens);
+            ps.setLong(i++, t.cachedTokens);
+            ps.setLong(i++, t.costNanoUsd);
+            ps.setLong(i, t.latencyMsSum);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  private void bindRequest(PreparedStatement ps, UsageRecord r) throws SQLException {
+    int i = 1;
+    ps.setString(i++, text(r.requestId()));
+    ps.setLong(i++, r.timestampMillis());
+    setDay(ps, i++, UsageKey.utcDate(r.timestampMillis()));
+    ps.setString(i++, text(r.provider()));
+    ps.setString(i++, text(r.model()));
+    ps.setString(i++, text(r.responseModel()));
+    ps.setInt(i++, r.status());
+    ps.setBoolean(i++, r.stream());
+    ps.setLong(i++, r.usage().promptTokens());
+    ps.setLong(i++, r.usage().completionTokens());
+    ps.setLong(i++, r.usage().totalTokens());
+    ps.setLong(i++, r.usage().cachedTokens());
+    ps.setLong(i++, r.usage().cacheWriteTokens());
+    ps.setLong(i++, r.usage().reasoningTokens());
+    ps.setBoolean(i++, r.usage().estimated());
+    ps.setDouble(i++, r.costUsd());
+    ps.setString(i++, text(r.priceVersion()));
+    ps.setLong(i++, r.latencyMs());
+    if (r.ttftMs() < 0) ps.setNull(i++, Types.BIGINT); else ps.setLong(i++, r.ttftMs());
+    ps.setString(i++, text(r.finishReason()));
+    ps.setString(i++, text(r.errorType()));
+    ps.setString(i++, text(r.errorMessage()));
+    ps.setString(i++, text(r.clientKeyId()));
+    ps.setString(i++, text(r.requestContent()));
+    ps.setString(i, text(r.responseContent()));
+  }
+
+  /** PostgreSQL text cannot hold NUL, and a client can put one in a model name: one such call must not block the batch. */
+  private static String text(String s) {
+    return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+  }
+
+  /**
+   * Whether the database refused the data itself (a constraint, a value it cannot store) rather than
+   * failed to take it (down, busy, connection lost): retrying the same rows will not help.
+   */
+  static boolean refusedTheData(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) return true;
+        int sqlite = e.getErrorCode() & 0xFF; // SQLite primary result code
+        if (c.getClass().getName().startsWith("org.sqlite.") && (sqlite == 18 || sqlite == 19 || sqlite == 20 || sqlite == 25)) {
+          return true; // TOOBIG, CONSTRAINT, MISMATCH, RANGE
+        }
+      }
+    }
+    return false;
+  }
+
+  private void setDay(PreparedStatement ps, int index, LocalDate day) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) ps.setObject(index, day);
+    else ps.setString(index, day.toString());
+  }
+
+  private LocalDate getDay(ResultSet rs, String column) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) return rs.getObject(column, LocalDate.class);
+    String s = rs.getString(column);
+    return s == null ? null : LocalDate.parse(s);
+  }
+
+  void evictIdleConnections() {
+    try {
+      pool.getHikariPoolMXBean().softEvictConnections();
+    } catch (RuntimeException ignored) {
+      // only a shortcut to fresh connections; the pool validates them anyway
+    }
+  }
+
+  /** Deletes request rows older than the cutoff; daily totals stay. */
+  int deleteRequestsBefore(long cutoffMillis) throws SQLException {
+    try (Connection c = pool.getConnection();
+         PreparedStatement ps = c.prepareStatement("DELETE FROM usage_requests WHERE ts_ms < ?")) {
+      ps.setLong(1, cutoffMillis);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Rebuilds in-memory aggregates: totals from the daily table, latency histograms from the request rows kept. */
+  void loadInto(Aggregates aggregates) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, calls, errors, prompt_tokens, "
+          + "completion_tokens, total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum FROM usage_daily");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          aggregates.load(new UsageKey(getDay(rs, "day"), rs.getString("provider"), rs.getString("model")),
+              rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+              rs.getLong("total_tokens"), rs.getLong("cached_tokens"), rs.getLong("cost_nano_usd"),
+              rs.getLong("latency_ms_sum"));
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, latency_ms, COUNT(*) AS n "
+          + "FROM usage_requests GROUP BY day, provider, model, latency_ms");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          aggregates.loadLatency(new UsageKey(getDay(rs, "day"), rs.getString("provider"), rs.getString("model")),
+              rs.getLong("latency_ms"), rs.getLong("n"));
+        }
+      }
+    }
+  }
+
+  /** Totals answered by the database itself: what every node has written, not just this one. */
+  List<UsageStats> query(UsageQuery q) throws SQLException {
+    List<String> dims = new ArrayList<>();
+    if (q.groupBy().contains(UsageQuery.Dimension.DATE)) dims.add("day");
+    if (q.groupBy().contains(UsageQuery.Dimension.PROVIDER)) dims.add("provider");
+    if (q.groupBy().contains(UsageQuery.Dimension.MODEL)) dims.add("model");
+    String select = dims.isEmpty() ? "" : String.join(", ", dims) + ", ";
+    String group = dims.isEmpty() ? "" : " GROUP BY " + String.join(", ", dims);
+    List<Object> args = new ArrayList<>();
+    String where = where(q, args);
+
+    Map<UsageKey, Totals> groups = new TreeMap<>(UsageKey.ORDER);
+    try (Connection c = pool.getConnection()) {
+      String sums = "SELECT " + select + "SUM(calls) AS calls, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt, "
+          + "SUM(completion_tokens) AS completion, SUM(total_tokens) AS total, SUM(cached_tokens) AS cached, "
+          + "SUM(cost_nano_usd) AS cost, SUM(latency_ms_sum) AS latency FROM usage_daily" + where + group;
+      try (PreparedStatement ps = prepare(c, sums, args); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getLong("calls") == 0 && rs.wasNull()) continue; // no rows at all: SUM over nothing is NULL
+          Totals t = new Totals();
+          t.add(rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt"), rs.getLong("completion"),
+              rs.getLong("total"), rs.getLong("cached"), rs.getLong("cost"), rs.getLong("latency"));
+          groups.put(keyOf(rs, q), t);
+        }
+      }
+      if (dialect == Dialect.POSTGRESQL && !groups.isEmpty()) {
+        String pct = "SELECT " + select + "percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50, "
+            + "percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95 FROM usage_requests" + where + group;
+        try (PreparedStatement ps = prepare(c, pct, args); ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Totals t = groups.get(keyOf(rs, q));
+            if (t == null) continue;
+            long p50 = rs.getLong("p50");
+            t.p50 = rs.wasNull() ? null : p50;
+            long p95 = rs.getLong("p95");
+            t.p95 = rs.wasNull() ? null : p95;
+          }
+        }
+      }
+    }
+    List<UsageStats> out = new ArrayList<>(groups.size());
+    groups.forEach((k, t) -> out.add(t.toStats(k)));
+    return out;
+  }
+
+  private String where(UsageQuery q, List<Object> args) {
+    List<String> conditions = new ArrayList<>();
+    if (q.from() != null) {
+      conditions.add("day >= ?");
+      args.add(q.from());
+    }
+    if (q.to() != null) {
+      conditions.add("day <= ?");
+      args.add(q.to());
+    }
+    if (q.provider() != null) {
+      conditions.add("provider = ?");
+      args.add(q.provider());
+    }
+    if (q.model() != null) {
+      conditions.add("model = ?");
+      args.add(q.model());
+    }
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  private PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.size(); i++) {
+      Object a = args.get(i);
+      if (a instanceof LocalDate d) setDay(ps, i + 1, d);
+      else ps.setString(i + 1, text((String) a));
+    }
+    return ps;
+  }
+
+  private UsageKey keyOf(ResultSet rs, UsageQuery q) throws SQLException {
+    return new UsageKey(
+        q.groupBy().contains(UsageQuery.Dimension.DATE) ? getDay(rs, "day") : null,
+        q.groupBy().contains(UsageQuery.Dimension.PROVIDER) ? rs.getString("provider") : null,
+        q.groupBy().contains(UsageQuery.Dimension.MODEL) ? rs.getString("model") : null);
+  }
+
+  List<RequestLogEntry> recent(int limit) throws SQLException {
+    List<RequestLogEntry> out = new ArrayList<>(Math.min(limit, 1000));
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_RECENT)) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long ttft = rs.getLong("ttft_ms");
+          Long ttftMs = rs.wasNull() ? null : ttft;
+          out.add(new RequestLogEntry(rs.getString("request_id"), rs.getLong("ts_ms"), rs.getString("provider"),
+              rs.getString("model"), rs.getString("response_model"), rs.getInt("status"), rs.getBoolean("stream"),
+              rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("total_tokens"),
+              rs.getLong("cached_tokens"), rs.getBoolean("estimated"), rs.getDouble("cost_usd"),
+              rs.getString("price_version"), rs.getLong("latency_ms"), ttftMs, rs.getString("finish_reason"),
+              rs.getString("error_type"), rs.getString("error_message"), rs.getString("client_key_id"),
+              rs.getString("request_content"), rs.getString("response_content")));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is what matters
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    Map<Throwable, Boolean> seen = new HashMap<>();
+    while (root.getCause() != null && root.getCause() != root && seen.put(root, true) == null) root = root.getCause();
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

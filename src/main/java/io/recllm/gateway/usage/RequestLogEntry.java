@@ -1,0 +1,40 @@
+package io.recllm.gateway.usage;
+
+/**
+ * One row of the request log, as {@code GET /v1/usage/requests} shows it. {@code ttftMs} is null for
+ * non-streaming calls and streams that produced no token; {@code clientKeyId} is null until the gateway
+ * has per-client keys; {@code requestContent} and {@code responseContent} only when
+ * {@code usage.log_content} was on for that call.
+ */
+public record RequestLogEntry(
+    String requestId,
+    long timestampMillis,
+    String provider,
+    String model,
+    String responseModel,
+    int status,
+    boolean stream,
+    long promptTokens,
+    long completionTokens,
+    long totalTokens,
+    long cachedTokens,
+    boolean estimated,
+    double costUsd,
+    String priceVersion,
+    long latencyMs,
+    Long ttftMs,
+    String finishReason,
+    String errorType,
+    String errorMessage,
+    String clientKeyId,
+    String requestContent,
+    String responseContent) {
+
+  static RequestLogEntry of(UsageRecord r) {
+    return new RequestLogEntry(r.requestId(), r.timestampMillis(), r.provider(), r.model(), r.responseModel(), r.status(),
+        r.stream(), r.usage().promptTokens(), r.usage().completionTokens(), r.usage().totalTokens(),
+        r.usage().cachedTokens(), r.usage().estimated(), r.costUsd(), r.priceVersion(), r.latencyMs(),
+        r.ttftMs() < 0 ? null : r.ttftMs(), r.finishReason(), r.errorType(), r.errorMessage(), r.clientKeyId(), r.requestContent(),
+        r.responseContent());
+  }
+}

@@ -1,0 +1,27 @@
+package io.recllm.gateway.usage;
+
+import java.time.LocalDate;
+
+/**
+ * Usage totals of one group of calls: by default one UTC date, provider and model; a dimension left
+ * out of the grouping ({@link UsageQuery#groupBy()}) is null. The first nine components are the seed's;
+ * {@code errors}, {@code cachedTokens} and the latency percentiles came later. {@code calls} counts
+ * every finished call including failed ones ({@code errors}); {@code avgLatencyMs} is over all of them.
+ * The percentiles are null when no request rows are left to compute them from (older than
+ * {@code usage.retention_days} after a restart); in memory they come from a histogram with buckets
+ * under 6% wide (exact below 32 ms), from PostgreSQL they are exact. In JSON the names are snake_case.
+ */
+public record UsageStats(
+    LocalDate date,
+    String provider,
+    String model,
+    long calls,
+    long promptTokens,
+    long completionTokens,
+    long totalTokens,
+    double costUsd,
+    double avgLatencyMs,
+    long errors,
+    long cachedTokens,
+    Long p50LatencyMs,
+    Long p95LatencyMs) {}
