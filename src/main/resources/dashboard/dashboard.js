@@ -137,7 +137,10 @@
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   }
 
-  function drawChart(id, xs, series, label, opts) {
+  // Cent fractions are normal for LLM calls: two significant digits keep tick labels distinct.
+  const usdTicks = (u, splits) => splits.map((v) => (v === 0 ? "0" : "$" + Number(v.toPrecision(2))));
+
+  function drawChart(id, xs, series, valueFormat) {
     const el = $(id);
     const width = Math.max(240, el.clientWidth || 300);
     const data = [xs, ...series.map((s) => s.values)];
@@ -150,11 +153,11 @@
       scales: { x: { time: true } },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor } },
-        { stroke: axisColor, grid: { stroke: gridColor }, size: 60 },
+        { stroke: axisColor, grid: { stroke: gridColor }, size: 60,
+          ...(valueFormat === "usd" ? { values: usdTicks } : {}) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2,
         fill: s.fill, points: { show: xs.length < 40 } }))],
-      ...(opts || {}),
     };
     const existing = state.charts[id];
     if (existing && existing.series.length === config.series.length && existing.width === width) {
@@ -166,8 +169,21 @@
     state.charts[id] = new uPlot(config, data, el);
   }
 
-  function renderCharts(byDate, requests) {
-    const days = byDate.slice().sort((a, b) => a.date.localeCompare(b.date));
+  // Every day of the range gets a point, zero when nothing happened, so the axis shows the range asked for.
+  function fillDays(byDate, from, to) {
+    const seen = new Map(byDate.map((d) => [d.date, d]));
+    const empty = { calls: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 };
+    const days = [];
+    const start = from || (byDate.length ? byDate.map((d) => d.date).sort()[0] : utcToday());
+    const end = to || utcToday();
+    for (let d = start, n = 0; d <= end && n < 400; d = daysBefore(d, -1), n++) {
+      days.push({ date: d, ...(seen.get(d) || empty) });
+    }
+    return days;
+  }
+
+  function renderCharts(byDate, requests, from, to) {
+    const days = fillDays(byDate, from, to);
     const xs = days.map((d) => Date.parse(d.date + "T00:00:00Z") / 1000);
     const accent = cssVar("--accent");
     drawChart("chart-requests", xs, [
@@ -178,7 +194,7 @@
       { label: "prompt", values: days.map((d) => d.prompt_tokens), color: accent },
       { label: "completion", values: days.map((d) => d.completion_tokens), color: cssVar("--ok") },
     ]);
-    drawChart("chart-cost", xs, [{ label: "USD", values: days.map((d) => d.cost_usd), color: accent }]);
+    drawChart("chart-cost", xs, [{ label: "USD", values: days.map((d) => d.cost_usd), color: accent }], "usd");
     const recent = requests.slice().reverse();
     drawChart("chart-latency", recent.map((r) => r.timestamp_ms / 1000), [
       { label: "latency", values: recent.map((r) => r.latency_ms), color: accent },
@@ -228,7 +244,7 @@
     renderUsageTable();
     const visible = provider ? requests.data.filter((r) => r.provider === provider) : requests.data;
     renderRequests(visible);
-    renderCharts(perDay.data, visible);
+    renderCharts(perDay.data, visible, from, to);
     state.updates++;
     $("live").classList.remove("stale");
     $("status-line").textContent = "Updated " + new Date().toLocaleTimeString();

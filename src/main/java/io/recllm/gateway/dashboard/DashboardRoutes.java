@@ -17,7 +17,10 @@ public final class DashboardRoutes {
 
   public static void mount(Router router) {
     // relative redirect: right both at /dashboard and under an application's mount prefix
-    router.get("/dashboard").handler(ctx -> ctx.redirect("dashboard/"));
+    router.get("/dashboard").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) ctx.next(); // Vert.x matches /dashboard/ here too
+      else ctx.redirect("dashboard/");
+    });
     router.get("/dashboard/vendor/uplot/*").handler(StaticHandler.create(UPLOT_ASSETS).setCachingEnabled(true));
     router.get("/dashboard/*").handler(StaticHandler.create("dashboard").setIndexPage("index.html")
         .setCachingEnabled(false)); // a new gateway version must not be served old page code

@@ -31,7 +31,9 @@ public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser m
   /** Prices the dated model the upstream reports when it has a price, else the requested one. */
   Cost cost(ModelRef ref, String responseModel, TokenUsage usage, String serviceTier) {
     var provider = config.providers().get(ref.provider());
-    if (provider != null && ProviderConfig.MOCK.equals(provider.type())) return MOCK_COST; // offline calls are free
+    if (provider != null && ProviderConfig.MOCK.equals(provider.type()) && !config.pricing().containsKey(ref.model())) {
+      return MOCK_COST; // offline calls are free, unless the config prices the model (demos, tests)
+    }
     if (responseModel != null && !responseModel.equals(ref.model())) {
       Cost c = pricing.cost(ref.provider(), responseModel, usage, serviceTier);
       if (c.priced()) return c;
