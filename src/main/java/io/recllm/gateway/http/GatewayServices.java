@@ -9,15 +9,19 @@ import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.telemetry.Telemetry;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageSink;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the HTTP handlers share: config, the provider SPI, routing, pricing, and where finished calls go. */
+/**
+ * What the HTTP handlers share: config, the provider SPI, routing, pricing, where finished calls go, and
+ * telemetry (which is also one of the sinks).
+ */
 public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser modelParser, Pricing pricing,
-                              List<UsageSink> sinks) {
+                              List<UsageSink> sinks, Telemetry telemetry) {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServices.class);
   private static final Cost MOCK_COST = new Cost(0, "mock");
