@@ -203,7 +203,7 @@ public final class RecLlmGateway implements AutoCloseable {
           llm = registry;
         }
         List<UsageSink> allSinks = new ArrayList<>(sinks);
-        allSinks.add(telemetry);
+        allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
         GatewayServices services = new GatewayServices(config, telemetry.instrument(llm),
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(allSinks),
             telemetry);

@@ -49,7 +49,7 @@ final class AccessLog {
     b.append(" total_tokens=").append(u.totalTokens());
     if (u.cachedTokens() > 0) b.append(" cached_tokens=").append(u.cachedTokens());
     if (u.estimated()) b.append(" estimated=true");
-    b.append(" cost_usd=").append(r.costUsd());
+    b.append(" cost_usd=").append(java.math.BigDecimal.valueOf(r.costUsd()).toPlainString()); // 0.00014, not 1.4E-4
     if (r.finishReason() != null) field(b, "finish_reason", r.finishReason());
     if (r.errorType() != null) field(b, "error_type", r.errorType());
     if (traceId != null) field(b, "trace_id", traceId);
