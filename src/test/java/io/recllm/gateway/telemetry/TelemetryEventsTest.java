@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.RecLlmGateway;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
+import io.recllm.gateway.fakes.RawSse;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Vertx;
@@ -313,5 +314,25 @@ class TelemetryEventsTest {
       assertThat(slowStop.measurement("upstream_duration")).isGreaterThanOrEqualTo(300 * MS);
       assertThat(slowStop.measurement("duration")).isGreaterThan(fastStop.measurement("duration"));
     }
+  }
+
+  @Test
+  void aClientLeavingMidStreamIsAStopWithStatus499() throws Exception {
+    List<String> parts = FakeUpstream.splitEvents(STREAM);
+    StringBuilder longStream = new StringBuilder(parts.get(0));
+    for (int i = 0; i < 200; i++) longStream.append(parts.get(1));
+    upstream.respondSse(longStream.toString(), 20);
+    String id = newId();
+    try (RawSse client = new RawSse(gw.gateway.port(), TelemetryGateway.body("gpt-4o", true), 0, id)) {
+      client.readUntil("\"content\":\"The\"", 2);
+    }
+    List<TelemetryEvent> got = eventsFor(id, 2);
+    assertThat(got).extracting(TelemetryEvent::name)
+        .containsExactly(TelemetryEvent.REQUEST_START, TelemetryEvent.REQUEST_STOP);
+    TelemetryEvent stop = got.get(1);
+    assertThat(stop.metadata()).containsEntry("status", 499).containsEntry("finish_reason", "client_disconnected")
+        .containsEntry("estimated_usage", true);
+    assertThat(stop.measurement("completion_tokens")).isPositive();
+    assertThat(stop.measurement("upstream_duration")).isBetween(0L, stop.measurement("duration")); // cancelled: ended
   }
 }
