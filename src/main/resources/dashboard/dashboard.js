@@ -238,13 +238,18 @@
       api("../v1/usage/requests?limit=100"),
     ]);
     updateProviders(providers.data);
-    renderCards($("range"), range.total);
-    renderCards($("today"), todays.total);
-    state.rows = range.data;
-    renderUsageTable();
     const visible = provider ? requests.data.filter((r) => r.provider === provider) : requests.data;
-    renderRequests(visible);
-    renderCharts(perDay.data, visible, from, to);
+    // Redraw only what changed: a table rebuilt every second would lose the reader's selection.
+    const snapshot = JSON.stringify([range, todays, perDay.data, visible]);
+    if (snapshot !== state.lastSnapshot) {
+      state.lastSnapshot = snapshot;
+      renderCards($("range"), range.total);
+      renderCards($("today"), todays.total);
+      state.rows = range.data;
+      renderUsageTable();
+      renderRequests(visible);
+      renderCharts(perDay.data, visible, from, to);
+    }
     state.updates++;
     $("live").classList.remove("stale");
     $("status-line").textContent = "Updated " + new Date().toLocaleTimeString();

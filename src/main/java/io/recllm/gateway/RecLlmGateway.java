@@ -1,5 +1,7 @@
 package io.recllm.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
@@ -10,6 +12,9 @@ import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ProviderRegistry;
 import io.recllm.gateway.usage.Usage;
+import io.recllm.gateway.telemetry.GatewayTelemetry;
+import io.recllm.gateway.telemetry.Telemetry;
+import io.recllm.gateway.telemetry.TelemetryListener;
 import io.recllm.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -81,7 +86,12 @@ public final class RecLlmGateway implements AutoCloseable {
 
   /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
   public LlmClient llmClient() {
-    return services.llm();
+    return Telemetry.unwrap(services.llm());
+  }
+
+  /** Events, meters and tracing: attach listeners here, find the meter registry and OpenTelemetry in use. */
+  public GatewayTelemetry telemetry() {
+    return services.telemetry();
   }
 
   /**
@@ -101,6 +111,7 @@ public final class RecLlmGateway implements AutoCloseable {
     }
     if (registry != null) registry.close();
     services.usage().close(); // after the server stopped, so that the last calls are in the final flush
+    services.telemetry().close();
     if (ownsVertx) {
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -118,6 +129,10 @@ public final class RecLlmGateway implements AutoCloseable {
     private Map<String, String> env = System.getenv();
     private final List<UsageSink> sinks = new ArrayList<>();
     private Pricing pricing;
+    private MeterRegistry meterRegistry;
+    private OpenTelemetry openTelemetry;
+    private final List<TelemetryListener> listeners = new ArrayList<>();
+    private final List<TelemetryListener> blockingListeners = new ArrayList<>();
 
     private Builder(GatewayConfig config) {
       this.config = config;
@@ -151,21 +166,55 @@ public final class RecLlmGateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Binds the gateway's meters to the application's registry (Spring Boot, Micronaut, Quarkus, ...)
+     * instead of its own Prometheus one; {@code GET /metrics} is then not served.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /** Traces and records GenAI metrics with the application's OpenTelemetry instead of {@code telemetry.otlp_endpoint}. */
+    public Builder openTelemetry(OpenTelemetry otel) {
+      this.openTelemetry = otel;
+      return this;
+    }
+
+    /** Attached before the first call; runs on the event loop, so it must not block. */
+    public Builder telemetryListener(TelemetryListener listener) {
+      this.listeners.add(listener);
+      return this;
+    }
+
+    /** Attached before the first call; runs on a thread of its own, so it may block. */
+    public Builder blockingTelemetryListener(TelemetryListener listener) {
+      this.blockingListeners.add(listener);
+      return this;
+    }
+
     public RecLlmGateway start() {
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
       Usage usage = Usage.open(config.usage()); // first: a store that cannot be opened stops the start before anything runs
       boolean owns = vertx == null;
       Vertx vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
       ProviderRegistry registry = null;
+      Telemetry telemetry = null;
       try {
+        telemetry = Telemetry.create(config.telemetry(), meterRegistry, openTelemetry);
+        listeners.forEach(telemetry::attach);
+        blockingListeners.forEach(telemetry::attachBlocking);
         Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
         LlmClient llm = llmClient;
         if (llm == null) {
           registry = ProviderRegistry.create(vx, config, env, prices);
           llm = registry;
         }
-        GatewayServices services = new GatewayServices(config, llm,
-            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, sinksWith(usage), usage);
+        List<UsageSink> allSinks = new ArrayList<>(sinksWith(usage));
+        allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
+        GatewayServices services = new GatewayServices(config, telemetry.instrument(llm),
+            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(allSinks),
+            usage, telemetry);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         Future<String> deployed = vx.deployVerticle(() -> {
@@ -182,6 +231,7 @@ public final class RecLlmGateway implements AutoCloseable {
       } catch (Exception e) {
         if (registry != null) registry.close();
         usage.close();
+        if (telemetry != null) telemetry.close();
         if (owns) vx.close();
         Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
         throw new IllegalStateException("Could not start the gateway on " + config.host() + ":" + config.port() + ": "

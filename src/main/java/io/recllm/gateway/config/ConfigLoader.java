@@ -32,7 +32,7 @@ public final class ConfigLoader {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_ENV_REF = Pattern.compile("\\s*\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?}\\s*");
   private static final Set<String> TOP_KEYS = Set.of("host", "port", "default_provider", "include_extensions",
-      "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops");
+      "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops", "telemetry");
   private static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "requires_key", "headers",
       "models", "timeouts", "tls", "http2", "max_connections", "delay_ms", "stream_delay_ms");
   private static final Set<String> TYPES = Set.of(ProviderConfig.OPENAI, ProviderConfig.ANTHROPIC, ProviderConfig.MOCK);
@@ -172,7 +172,8 @@ public final class ConfigLoader {
         usage(t.path("usage")),
         stringList(t.path("cors").path("allowed_origins"), "cors.allowed_origins"),
         maxBody,
-        eventLoops);
+        eventLoops,
+        telemetry(t.path("telemetry")));
   }
 
   private UsageSettings usage(JsonNode u) {
@@ -274,6 +275,52 @@ public final class ConfigLoader {
           p.path("effective_date").asText(null)));
     });
     return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private TelemetrySettings telemetry(JsonNode n) {
+    TelemetrySettings d = TelemetrySettings.DEFAULT;
+    if (n.isMissingNode() || n.isNull()) return d;
+    checkKeys(n, "telemetry", Set.of("metrics", "metrics_auth", "access_log", "otlp_endpoint", "otlp_headers",
+        "service_name", "otlp_metrics_interval_ms"));
+    TelemetrySettings.AccessLog accessLog = d.accessLog();
+    JsonNode log = n.path("access_log");
+    if (log.isBoolean()) { // YAML 1.1 reads a bare `off` as false
+      accessLog = log.asBoolean() ? TelemetrySettings.AccessLog.TEXT : TelemetrySettings.AccessLog.OFF;
+    } else if (!log.isMissingNode() && !log.isNull()) {
+      accessLog = switch (log.asText().trim().toLowerCase()) {
+        case "text" -> TelemetrySettings.AccessLog.TEXT;
+        case "json" -> TelemetrySettings.AccessLog.JSON;
+        case "off", "false", "none" -> TelemetrySettings.AccessLog.OFF;
+        default -> throw new ConfigException("telemetry.access_log: must be text, json or off, got " + describe(log));
+      };
+    }
+    String endpoint = n.path("otlp_endpoint").isNull() ? "" : n.path("otlp_endpoint").asText("").trim();
+    if (!endpoint.isEmpty()) {
+      try {
+        URI uri = URI.create(endpoint);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException("scheme must be http or https with a host");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("telemetry.otlp_endpoint: \"" + endpoint + "\" is not an http(s) URL (" + e.getMessage() + ")");
+      }
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonNode h = n.path("otlp_headers");
+    if (!h.isMissingNode() && !h.isNull()) {
+      if (!h.isObject()) throw new ConfigException("telemetry.otlp_headers: must be a mapping of header name to value");
+      h.fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+    }
+    return new TelemetrySettings(
+        n.has("metrics") ? bool(n.get("metrics"), "telemetry.metrics") : d.metrics(),
+        n.has("metrics_auth") ? bool(n.get("metrics_auth"), "telemetry.metrics_auth") : d.metricsAuth(),
+        accessLog,
+        endpoint.isEmpty() ? null : endpoint,
+        Map.copyOf(headers),
+        n.has("service_name") ? string(n, "service_name", "telemetry.service_name") : d.serviceName(),
+        n.has("otlp_metrics_interval_ms")
+            ? longValue(n.get("otlp_metrics_interval_ms"), "telemetry.otlp_metrics_interval_ms", 100, 86_400_000)
+            : d.otlpMetricsIntervalMs());
   }
 
   private static double price(JsonNode n, String path) {

@@ -20,7 +20,8 @@ public record GatewayConfig(
     UsageSettings usage,
     List<String> corsAllowedOrigins,
     long maxBodyBytes,
-    int eventLoops) {
+    int eventLoops,
+    TelemetrySettings telemetry) {
 
   public static final int DEFAULT_PORT = 4000;
   public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -37,7 +38,7 @@ public record GatewayConfig(
 
   public GatewayConfig withUsage(UsageSettings newUsage) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
   }
 
   public boolean authEnabled() {
@@ -46,16 +47,21 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
   }
 
   public GatewayConfig withApiKey(String newKey) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+  }
+
+  public GatewayConfig withTelemetry(TelemetrySettings newTelemetry) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry);
   }
 }

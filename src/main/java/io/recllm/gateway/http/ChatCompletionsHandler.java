@@ -45,6 +45,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx.response(), e);
       return;
     }
+    services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
     if (stream) {
       new StreamRelay(services, ctx, request, ref, requestId, startNanos).start();
       return;

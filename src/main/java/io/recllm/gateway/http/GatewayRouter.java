@@ -20,9 +20,11 @@ public final class GatewayRouter {
     router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"ok\"}"));
     DashboardRoutes.mount(router);
+    services.telemetry().mountMetrics(router, false); // open like /health unless telemetry.metrics_auth
     if (services.config().authEnabled()) {
       router.route().handler(new GatewayAuth(services.config().apiKey()));
     }
+    services.telemetry().mountMetrics(router, true);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes());
     ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),

@@ -11,6 +11,7 @@ import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.telemetry.Telemetry;
 import io.recllm.gateway.usage.Usage;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageSink;
@@ -20,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the HTTP handlers share: config, the provider SPI, routing, pricing, where finished calls go,
- * and the usage totals ({@code usage} is also among the sinks).
+ * the usage totals and telemetry (both also among the sinks).
  */
 public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser modelParser, Pricing pricing,
-                              List<UsageSink> sinks, Usage usage) {
+                              List<UsageSink> sinks, Usage usage, Telemetry telemetry) {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServices.class);
   private static final Cost MOCK_COST = new Cost(0, "mock");

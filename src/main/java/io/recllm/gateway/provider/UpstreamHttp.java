@@ -3,6 +3,7 @@ package io.recllm.gateway.provider;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.config.Timeouts;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.telemetry.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -108,6 +109,7 @@ public final class UpstreamHttp implements AutoCloseable {
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body) {
     long startNanos = System.nanoTime();
     Promise<UpstreamResponse> promise = Promise.promise();
+    TraceHeaders.inject(headers); // traceparent of the gateway's span for this call, if it runs in one
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(host)

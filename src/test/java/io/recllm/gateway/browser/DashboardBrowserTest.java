@@ -120,19 +120,24 @@ class DashboardBrowserTest {
     assertThat(number("today-calls")).isEqualTo(today.at("/total/calls").asDouble());
     assertThat(browser.findElement(By.id("range-p95-latency")).getText()).isNotBlank();
 
-    List<WebElement> rows = browser.findElements(By.cssSelector("#usage-table tbody tr"));
-    assertThat(rows).hasSize(range.get("data").size());
+    // read the whole table in one script call: the page may redraw between two WebDriver calls
+    @SuppressWarnings("unchecked")
+    Map<String, List<String>> shown = (Map<String, List<String>>) browser.executeScript(
+        "const out = {};"
+            + "document.querySelectorAll('#usage-table tbody tr').forEach(tr => {"
+            + "  out[tr.dataset.key] = [...tr.children].map(td => td.textContent.trim() ? td.dataset.value : '');"
+            + "});"
+            + "return out;");
+    assertThat(shown).hasSize(range.get("data").size());
+    String[] columns = {"date", "provider", "model", "calls", "prompt_tokens", "completion_tokens", "total_tokens",
+        "cost_usd", "avg_latency_ms"};
     for (JsonNode r : range.get("data")) {
       String key = r.get("date").asText() + "|" + r.get("provider").asText() + "|" + r.get("model").asText();
-      List<WebElement> cells = browser.findElement(By.cssSelector("#usage-table tr[data-key='" + key + "']"))
-          .findElements(By.tagName("td"));
-      String[] columns = {"date", "provider", "model", "calls", "prompt_tokens", "completion_tokens", "total_tokens",
-          "cost_usd", "avg_latency_ms"};
+      List<String> cells = shown.get(key);
+      assertThat(cells).as("row " + key).isNotNull().hasSize(columns.length);
       for (int i = 0; i < columns.length; i++) {
-        String shown = cells.get(i).getAttribute("data-value");
-        if (i < 3) assertThat(shown).isEqualTo(r.get(columns[i]).asText());
-        else assertThat(Double.parseDouble(shown)).as(columns[i] + " of " + key).isEqualTo(r.get(columns[i]).asDouble());
-        assertThat(cells.get(i).getText()).isNotBlank();
+        if (i < 3) assertThat(cells.get(i)).isEqualTo(r.get(columns[i]).asText());
+        else assertThat(Double.parseDouble(cells.get(i))).as(columns[i] + " of " + key).isEqualTo(r.get(columns[i]).asDouble());
       }
     }
 
@@ -155,16 +160,19 @@ class DashboardBrowserTest {
     browser.get(gw.baseUrl() + "/dashboard/");
     waitFor("table", () -> browser.findElements(By.cssSelector("#usage-table tbody tr")).size() >= 3);
     browser.findElement(By.cssSelector("#usage-table th[data-key='calls']")).click();
-    List<Double> calls = browser.findElements(By.cssSelector("#usage-table tbody tr td:nth-child(4)")).stream()
-        .map(td -> Double.parseDouble(td.getAttribute("data-value"))).toList();
+    @SuppressWarnings("unchecked")
+    List<Object> shownCalls = (List<Object>) browser.executeScript(
+        "return [...document.querySelectorAll('#usage-table tbody tr td:nth-child(4)')].map(td => td.dataset.value);");
+    List<Double> calls = shownCalls.stream().map(v -> Double.parseDouble(String.valueOf(v))).toList();
     assertThat(calls).isSortedAccordingTo((a, b) -> Double.compare(b, a));
 
     waitFor("provider options", () -> browser.findElements(By.cssSelector("#filter-provider option")).size() == 3);
     new Select(browser.findElement(By.id("filter-provider"))).selectByValue("local");
     JsonNode local = usage(gw, rangeQuery() + "&provider=local&group_by=date,provider,model");
     waitFor("filtered totals", () -> number("range-calls") == local.at("/total/calls").asDouble());
-    assertThat(browser.findElements(By.cssSelector("#usage-table tbody tr td:nth-child(2)")))
-        .extracting(WebElement::getText).containsOnly("local");
+    assertThat((List<Object>) browser.executeScript(
+        "return [...document.querySelectorAll('#usage-table tbody tr td:nth-child(2)')].map(td => td.textContent);"))
+        .isNotEmpty().containsOnly((Object) "local");
   }
 
   @Test

@@ -1,0 +1,348 @@
+package io.recllm.gateway.telemetry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.recllm.gateway.config.TelemetrySettings;
+import io.recllm.gateway.provider.LlmClient;
+import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.usage.UsageRecord;
+import io.recllm.gateway.usage.UsageSink;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's telemetry wiring: the start hook the chat handler calls, the usage sink that closes
+ * each call (meters, span, access log, stop/exception events), the provider-call wrapper and the
+ * {@code /metrics} route. Applications use it through {@link GatewayTelemetry}; the rest is public
+ * only because the HTTP layer lives in another package.
+ *
+ * <p>Every call's start is matched to its {@link UsageRecord} by request id (several calls may share
+ * one; the oldest with the same provider, model and stream flag wins). Everything here runs on the
+ * event loop and never blocks; telemetry failures are logged and never reach the call.
+ */
+public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+  private final TelemetrySettings settings;
+  private final GatewayMeters meters;
+  private final PrometheusMeterRegistry scrapeRegistry;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final OpenTelemetry otel;
+  private final GenAiTracing tracing;
+  private final AccessLog accessLog;
+  private final Listeners listeners;
+  private final ConcurrentHashMap<String, RequestObservation> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<BodyKey, RequestObservation> unclaimed = new ConcurrentHashMap<>();
+
+  /** The parsed body by identity: two equal bodies are still two calls. */
+  private record BodyKey(ObjectNode body) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BodyKey k && k.body == body;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(body);
+    }
+  }
+
+  private Telemetry(TelemetrySettings settings, MeterRegistry appRegistry, OpenTelemetry appOtel) {
+    this.settings = settings;
+    MeterRegistry registry = appRegistry;
+    PrometheusMeterRegistry prometheus = null;
+    if (registry == null && settings.metrics()) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry = prometheus;
+      // a standalone gateway is the only app in its JVM: say how the JVM is doing too
+      JvmGcMetrics gc = new JvmGcMetrics();
+      owned.add(gc);
+      for (MeterBinder b : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ProcessorMetrics(),
+          new UptimeMetrics())) {
+        b.bindTo(registry);
+      }
+      owned.add(prometheus::close);
+    }
+    this.scrapeRegistry = prometheus;
+    this.meters = registry == null ? null : new GatewayMeters(registry);
+    OpenTelemetry tracingOtel = appOtel;
+    if (tracingOtel == null && settings.otlpEnabled()) {
+      OtlpExport.Export export = OtlpExport.create(settings);
+      owned.add(0, export.shutdown()); // first: flush while everything else still stands
+      tracingOtel = export.openTelemetry();
+    }
+    this.otel = tracingOtel != null ? tracingOtel : OpenTelemetry.noop();
+    this.tracing = tracingOtel != null ? GenAiTracing.on(tracingOtel) : GenAiTracing.off();
+    this.accessLog = new AccessLog(settings.accessLog());
+    this.listeners = new Listeners(() -> {
+      if (meters != null) meters.dropped();
+    });
+  }
+
+  /**
+   * @param appRegistry the application's registry, or null for the gateway's own Prometheus one (when
+   *     {@code telemetry.metrics} is on)
+   * @param appOtel the application's OpenTelemetry, or null for the gateway's OTLP SDK (when
+   *     {@code telemetry.otlp_endpoint} is set) or none
+   */
+  public static Telemetry create(TelemetrySettings settings, MeterRegistry appRegistry, OpenTelemetry appOtel) {
+    return new Telemetry(settings == null ? TelemetrySettings.DEFAULT : settings, appRegistry, appOtel);
+  }
+
+  // ---- GatewayTelemetry: the application's side
+
+  @Override
+  public void attach(TelemetryListener listener) {
+    listeners.attach(listener, null);
+  }
+
+  @Override
+  public void attachBlocking(TelemetryListener listener) {
+    listeners.attachBlocking(listener);
+  }
+
+  @Override
+  public void attach(TelemetryListener listener, Executor executor) {
+    if (executor == null) throw new IllegalArgumentException("executor is null; use attach(listener) to run inline");
+    listeners.attach(listener, executor);
+  }
+
+  @Override
+  public boolean detach(TelemetryListener listener) {
+    return listeners.detach(listener);
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return meters == null ? null : meters.registry();
+  }
+
+  @Override
+  public OpenTelemetry openTelemetry() {
+    return otel;
+  }
+
+  // ---- the gateway's side
+
+  /** Wraps the provider SPI so calls run in their trace context and their upstream time is measured. */
+  public LlmClient instrument(LlmClient llm) {
+    return new ObservedLlmClient(llm, this);
+  }
+
+  /** The client {@link #instrument} wrapped, or {@code llm} itself. */
+  public static LlmClient unwrap(LlmClient llm) {
+    return llm instanceof ObservedLlmClient o ? o.delegate() : llm;
+  }
+
+  /**
+   * A call is routed and about to go to its provider. {@code startNanos} is when the gateway received
+   * it ({@link System#nanoTime()}), so durations include parsing.
+   */
+  public void start(MultiMap headers, String requestId, ModelRef ref, boolean stream, ObjectNode request,
+                    long startNanos) {
+    try {
+      RequestObservation obs = new RequestObservation(requestId, ref.provider(), ref.model(), stream, startNanos, request);
+      long nowNanos = System.nanoTime();
+      long epochNanos = epochNanos();
+      tracing.start(obs, headers, epochNanos - (nowNanos - startNanos));
+      inFlight.compute(requestId, (id, head) -> {
+        obs.next = head;
+        return obs;
+      });
+      unclaimed.put(new BodyKey(request), obs);
+      if (meters != null) meters.started(stream);
+      listeners.emit(() -> startEvent(obs, epochNanos, nowNanos));
+    } catch (RuntimeException e) {
+      LOG.warn("Telemetry failed at the start of request {}; the call goes on", requestId, e);
+    }
+  }
+
+  /** The observation of a call about to go upstream, matched by the identity of its parsed body. */
+  RequestObservation claim(ObjectNode request) {
+    return request == null || unclaimed.isEmpty() ? null : unclaimed.remove(new BodyKey(request));
+  }
+
+  /** A call finished: meters, span, access log and the stop or exception event. */
+  @Override
+  public void record(UsageRecord r) {
+    RequestObservation obs = take(r);
+    long durationNanos = obs != null ? System.nanoTime() - obs.startNanos : Math.max(0, r.latencyMs()) * 1_000_000;
+    long upstreamNanos = obs != null ? obs.upstreamNanos() : -1;
+    if (obs != null) {
+      unclaimed.remove(new BodyKey(obs.request), obs);
+      if (meters != null) meters.finished(obs.stream);
+    }
+    if (meters != null) {
+      try {
+        meters.record(r, durationNanos, upstreamNanos);
+      } catch (RuntimeException e) {
+        LOG.warn("Recording meters for request {} failed", r.requestId(), e);
+      }
+    }
+    try {
+      tracing.end(obs, r, durationNanos);
+    } catch (RuntimeException e) {
+      LOG.warn("Ending the span of request {} failed", r.requestId(), e);
+    }
+    try {
+      accessLog.log(r, durationNanos, upstreamNanos, GenAiTracing.traceId(obs));
+    } catch (RuntimeException e) {
+      LOG.warn("Writing the access log line of request {} failed", r.requestId(), e);
+    }
+    listeners.emit(() -> r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
+        : stopEvent(r, durationNanos, upstreamNanos));
+  }
+
+  private RequestObservation take(UsageRecord r) {
+    if (r.requestId() == null) return null;
+    RequestObservation[] found = new RequestObservation[1];
+    inFlight.computeIfPresent(r.requestId(), (id, head) -> {
+      RequestObservation match = null;
+      RequestObservation matchPrev = null;
+      RequestObservation last = null;
+      RequestObservation lastPrev = null;
+      for (RequestObservation o = head, prev = null; o != null; prev = o, o = o.next) {
+        if (o.matches(r)) { // newest first: the last match is the oldest
+          match = o;
+          matchPrev = prev;
+        }
+        last = o;
+        lastPrev = prev;
+      }
+      if (match == null) {
+        match = last;
+        matchPrev = lastPrev;
+      }
+      found[0] = match;
+      if (matchPrev == null) return match.next; // null removes the key
+      matchPrev.next = match.next;
+      return head;
+    });
+    return found[0];
+  }
+
+  /**
+   * Adds {@code GET /metrics} when the gateway owns a Prometheus registry: called once before the auth
+   * handler ({@code behindAuth} false) and once after it; the route goes where
+   * {@code telemetry.metrics_auth} says.
+   */
+  public void mountMetrics(Router router, boolean behindAuth) {
+    if (scrapeRegistry == null || behindAuth != settings.metricsAuth()) return;
+    router.get("/metrics").handler(this::scrape);
+  }
+
+  private void scrape(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("accept");
+    String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
+    // a registry with many series takes a few ms to write out: not on the event loop
+    ctx.vertx().executeBlocking(() -> scrapeRegistry.scrape(type), false).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().putHeader("content-type", type).end(ar.result());
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    listeners.close();
+    if (meters != null) meters.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("Closing telemetry resource failed", e);
+      }
+    }
+  }
+
+  // ---- events
+
+  private static TelemetryEvent startEvent(RequestObservation obs, long epochNanos, long monotonicNanos) {
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("system_time", epochNanos);
+    m.put("monotonic_time", monotonicNanos);
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("request_id", obs.requestId);
+    meta.put("provider", obs.provider);
+    meta.put("model", obs.model);
+    meta.put("stream", obs.stream);
+    return event(TelemetryEvent.REQUEST_START, m, meta);
+  }
+
+  private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
+    Map<String, Object> meta = commonMetadata(r);
+    if (r.finishReason() != null) meta.put("finish_reason", r.finishReason());
+    meta.put("cost_usd", r.costUsd());
+    meta.put("estimated_usage", r.usage() != null && r.usage().estimated());
+    if (r.stream() && r.ttftMs() >= 0) meta.put("time_to_first_token", Duration.ofMillis(r.ttftMs()));
+    return event(TelemetryEvent.REQUEST_STOP, measurements(r, durationNanos, upstreamNanos), meta);
+  }
+
+  private static TelemetryEvent exceptionEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
+    Map<String, Object> meta = commonMetadata(r);
+    meta.put("error_type", r.errorType());
+    if (r.errorMessage() != null) meta.put("error_message", r.errorMessage());
+    if (r.costUsd() > 0) meta.put("cost_usd", r.costUsd());
+    return event(TelemetryEvent.REQUEST_EXCEPTION, measurements(r, durationNanos, upstreamNanos), meta);
+  }
+
+  private static Map<String, Number> measurements(UsageRecord r, long durationNanos, long upstreamNanos) {
+    TokenUsage u = r.usage() == null ? TokenUsage.NONE : r.usage();
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("duration", durationNanos);
+    m.put("prompt_tokens", u.promptTokens());
+    m.put("completion_tokens", u.completionTokens());
+    m.put("total_tokens", u.totalTokens());
+    m.put("cached_tokens", u.cachedTokens());
+    if (upstreamNanos >= 0) m.put("upstream_duration", upstreamNanos);
+    m.put("monotonic_time", System.nanoTime());
+    return m;
+  }
+
+  private static Map<String, Object> commonMetadata(UsageRecord r) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("request_id", r.requestId());
+    meta.put("provider", r.provider());
+    meta.put("model", r.model());
+    if (r.responseModel() != null) meta.put("response_model", r.responseModel());
+    meta.put("status", r.status());
+    meta.put("stream", r.stream());
+    return meta;
+  }
+
+  private static TelemetryEvent event(String name, Map<String, Number> m, Map<String, Object> meta) {
+    return new TelemetryEvent(name, Collections.unmodifiableMap(m), Collections.unmodifiableMap(meta));
+  }
+
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

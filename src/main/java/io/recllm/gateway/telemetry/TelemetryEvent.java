@@ -1,0 +1,43 @@
+package io.recllm.gateway.telemetry;
+
+import java.util.Map;
+
+/**
+ * One telemetry event, shaped like the seed's {@code :telemetry} events: a name, numeric
+ * measurements and descriptive metadata. Keys that are unknown for a call (no response model yet, no
+ * finish reason after a failure) are absent rather than null. Never carries keys or message content.
+ *
+ * <ul>
+ *   <li>{@value #REQUEST_START}: measurements {@code system_time} (epoch ns), {@code monotonic_time}
+ *       (ns); metadata {@code request_id, provider, model, stream}.</li>
+ *   <li>{@value #REQUEST_STOP}: measurements {@code duration} (ns), {@code prompt_tokens},
+ *       {@code completion_tokens}, {@code total_tokens}, {@code cached_tokens}, {@code monotonic_time},
+ *       and {@code upstream_duration} (ns) when known; metadata {@code request_id, provider, model,
+ *       response_model, finish_reason, status, stream, cost_usd, estimated_usage}, and
+ *       {@code time_to_first_token} (a {@link java.time.Duration}) for streams that produced output.</li>
+ *   <li>{@value #REQUEST_EXCEPTION}: the same measurements as stop (tokens are what was billed before the
+ *       failure); metadata {@code request_id, provider, model, status, stream, error_type, error_message}.</li>
+ * </ul>
+ */
+public record TelemetryEvent(String name, Map<String, Number> measurements, Map<String, Object> metadata) {
+
+  public static final String REQUEST_START = "rec_llm_gateway.request.start";
+  public static final String REQUEST_STOP = "rec_llm_gateway.request.stop";
+  public static final String REQUEST_EXCEPTION = "rec_llm_gateway.request.exception";
+
+  public boolean is(String eventName) {
+    return name.equals(eventName);
+  }
+
+  /** A measurement as a long, 0 when absent. */
+  public long measurement(String key) {
+    Number n = measurements.get(key);
+    return n == null ? 0 : n.longValue();
+  }
+
+  /** A metadata value as text, null when absent. */
+  public String tag(String key) {
+    Object v = metadata.get(key);
+    return v == null ? null : v.toString();
+  }
+}

@@ -1,0 +1,144 @@
+package io.recllm.gateway.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recllm.gateway.fakes.FakeUpstream;
+import io.recllm.gateway.fakes.Fixtures;
+import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.usage.UsageRecord;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** One access log line per call, text or JSON, with the numbers that matter and none of the secrets. */
+class AccessLogTest {
+
+  static final String SECRET_CONTENT = "my bank PIN is 9137";
+  static final String UPSTREAM_KEY = "sk-upstream-very-secret";
+  static final String GATEWAY_KEY = "gw-very-secret";
+
+  static Vertx vertx;
+  static FakeUpstream upstream;
+  final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+
+  @BeforeAll
+  static void startUpstream() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = FakeUpstream.start(vertx);
+    upstream.respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
+  }
+
+  @AfterAll
+  static void stopUpstream() throws Exception {
+    upstream.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void capture() {
+    appender.start();
+    logger.addAppender(appender);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(appender);
+  }
+
+  TelemetryGateway gateway(String format) {
+    return TelemetryGateway.start("""
+        api_key: %s
+        providers:
+          openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
+        usage: { store: memory }
+        telemetry: { access_log: %s }
+        """.formatted(GATEWAY_KEY, upstream.port(), format), Map.of("OPENAI_API_KEY", UPSTREAM_KEY), b -> { });
+  }
+
+  String call(TelemetryGateway gw, String model, String requestId) throws Exception {
+    String body = "{\"model\":" + Json.MAPPER.writeValueAsString(model)
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + SECRET_CONTENT + "\"}]}";
+    assertThat(gw.chat(body, "authorization", "Bearer " + GATEWAY_KEY, "x-request-id", requestId).statusCode()).isEqualTo(200);
+    TelemetryGateway.await(() -> lines().stream().anyMatch(l -> l.contains(requestId)), "the access log line");
+    return lines().stream().filter(l -> l.contains(requestId)).findFirst().orElseThrow();
+  }
+
+  List<String> lines() {
+    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  @Test
+  void textLinesCarryIdsRouteStatusTimingsTokensAndCost() throws Exception {
+    try (TelemetryGateway gw = gateway("text")) {
+      String line = call(gw, "gpt-4o", "log-text-1");
+      assertThat(line).startsWith("request_id=log-text-1 provider=openai model=gpt-4o response_model=gpt-4o-2024-08-06 "
+          + "status=200 stream=false latency_ms=");
+      assertThat(line).contains(" upstream_ms=", " prompt_tokens=24 completion_tokens=8 total_tokens=32 ",
+          " cost_usd=0.00014", " finish_reason=stop");
+      assertThat(line).doesNotContain(SECRET_CONTENT, UPSTREAM_KEY, GATEWAY_KEY, "Paris");
+    }
+  }
+
+  @Test
+  void jsonLinesAreOneObjectEach() throws Exception {
+    try (TelemetryGateway gw = gateway("json")) {
+      String line = call(gw, "gpt-4o", "log-json-1");
+      JsonNode json = Json.MAPPER.readTree(line);
+      assertThat(json.get("request_id").asText()).isEqualTo("log-json-1");
+      assertThat(json.get("provider").asText()).isEqualTo("openai");
+      assertThat(json.get("model").asText()).isEqualTo("gpt-4o");
+      assertThat(json.get("status").asInt()).isEqualTo(200);
+      assertThat(json.get("stream").asBoolean()).isFalse();
+      assertThat(json.get("latency_ms").isIntegralNumber()).isTrue();
+      assertThat(json.get("prompt_tokens").asLong()).isEqualTo(24);
+      assertThat(json.get("completion_tokens").asLong()).isEqualTo(8);
+      assertThat(json.get("total_tokens").asLong()).isEqualTo(32);
+      assertThat(json.get("cost_usd").asDouble()).isEqualTo(1.4e-4);
+      assertThat(json.get("finish_reason").asText()).isEqualTo("stop");
+      assertThat(line).doesNotContain(SECRET_CONTENT, UPSTREAM_KEY, GATEWAY_KEY, "Paris").doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void offMeansNoLines() throws Exception {
+    try (TelemetryGateway gw = gateway("off")) {
+      assertThat(gw.chat(TelemetryGateway.body("gpt-4o", false), "authorization", "Bearer " + GATEWAY_KEY).statusCode())
+          .isEqualTo(200);
+      TelemetryGateway.await(() -> gw.records.size() == 1, "the record");
+      assertThat(lines()).isEmpty();
+    }
+  }
+
+  @Test
+  void aClientChosenModelNameCannotForgeLinesOrFields() throws Exception {
+    try (TelemetryGateway gw = gateway("text")) {
+      String line = call(gw, "gpt-4o\nINFO status=200 forged=\"yes\"", "log-forge-1");
+      assertThat(line).doesNotContain("\n");
+      assertThat(line).contains(" model=\"gpt-4o\\nINFO status=200 forged=\\\"yes\\\"\" ");
+    }
+  }
+
+  @Test
+  void failuresNameTheErrorTypeButNotTheMessage() {
+    UsageRecord r = new UsageRecord("r1", 0, "openai", "gpt-4o", null, 400, false, TokenUsage.NONE, 0, null, 3, -1, null,
+        "invalid_request_error", "Invalid 'messages[0].content': '" + SECRET_CONTENT + "'");
+    String text = AccessLog.text(r, 3_500_000, -1, "0af7651916cd43dd8448eb211c80319c");
+    assertThat(text).isEqualTo("request_id=r1 provider=openai model=gpt-4o status=400 stream=false latency_ms=3 "
+        + "prompt_tokens=0 completion_tokens=0 total_tokens=0 cost_usd=0.0 error_type=invalid_request_error "
+        + "trace_id=0af7651916cd43dd8448eb211c80319c");
+    assertThat(AccessLog.json(r, 3_500_000, -1, null)).doesNotContain(SECRET_CONTENT).contains("\"error_type\":\"invalid_request_error\"");
+  }
+}
