@@ -40,7 +40,7 @@ public final class GatewayRouter {
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
             + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
-            + " and GET /health.", 0)));
+            + ", GET /dashboard, GET /metrics and GET /health.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.InvalidRequest(
         "method_not_allowed", null, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(),
