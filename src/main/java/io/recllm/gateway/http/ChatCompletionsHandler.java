@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.TokenUsage;
@@ -68,15 +69,16 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
     ObjectNode body = result.body();
+    ObjectNode ext = null;
     if (services.config().includeExtensions()) {
-      ObjectNode ext = body.putObject("x_rec_llm");
+      ext = Json.object();
       ext.put("provider", ref.provider());
       ext.put("latency_ms", latencyMs);
       ext.put("cost_usd", cost.usd());
     }
     Buffer out;
     try {
-      out = Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
+      out = ResponseBodies.encode(result, ext);
     } catch (JsonProcessingException e) {
       ErrorResponses.send(response, new GatewayException.Internal("Could not encode the response", e));
       return;
@@ -105,7 +107,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       throw new GatewayException.InvalidRequest("invalid_json", null,
           "The request body must be a JSON object, got " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
     }
-    return obj;
+    return RawJsonObject.of(obj, body);
   }
 
   /** Only what the gateway itself must understand; everything else is the provider's to judge. */

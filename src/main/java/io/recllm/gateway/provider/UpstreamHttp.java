@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -109,13 +110,14 @@ public final class UpstreamHttp implements AutoCloseable {
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body) {
     long startNanos = System.nanoTime();
     Promise<UpstreamResponse> promise = Promise.promise();
-    TraceHeaders.inject(headers); // traceparent of the gateway's span for this call, if it runs in one
+    // traceparent of the gateway's span for this call, if it runs in one; the caller's map is shared
+    MultiMap sent = TraceHeaders.active() ? TraceHeaders.inject(HttpHeaders.headers().addAll(headers)) : headers;
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(host)
         .setPort(port)
         .setURI(basePath + path)
-        .setHeaders(headers);
+        .setHeaders(sent);
     client.request(options).onComplete(ar -> {
       if (ar.failed()) {
         promise.tryFail(connectionFailure(ar.cause()));

@@ -34,10 +34,19 @@ public final class TraceHeaders {
 
   private TraceHeaders() {}
 
-  /** Adds {@code traceparent} (and {@code tracestate}) for the current gateway call to an upstream request's headers. */
-  public static void inject(MultiMap headers) {
+  /** Whether the current call has trace headers to send upstream. */
+  public static boolean active() {
+    return Context.current().get(PROPAGATOR) != null;
+  }
+
+  /**
+   * Adds {@code traceparent} (and {@code tracestate}) for the current gateway call to an upstream
+   * request's headers, and returns them.
+   */
+  public static MultiMap inject(MultiMap headers) {
     Context current = Context.current();
     TextMapPropagator propagator = current.get(PROPAGATOR);
     if (propagator != null) propagator.inject(current, headers, SETTER);
+    return headers;
   }
 }

@@ -106,6 +106,20 @@ class ChatCompletionsEndToEndTest {
   }
 
   @Test
+  void unchangedBodiesTravelAsTheExactBytesBothWays() throws Exception {
+    String answer = Fixtures.read("openai/chat_completion_text.json");
+    upstream.respondJson(200, answer);
+    String request = "{ \"model\" : \"gpt-4o\", \"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}], \"temperature\": 1.50 }";
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request);
+    assertThat(upstream.lastRequest().body()).as("bare model: the client's bytes go upstream as sent").isEqualTo(request);
+    String closing = answer.stripTrailing();
+    assertThat(resp.body()).as("the upstream's bytes come back with x_rec_llm added at the end")
+        .startsWith(closing.substring(0, closing.length() - 1))
+        .contains(",\"x_rec_llm\":{\"provider\":\"openai\"");
+    assertThat(Json.MAPPER.readTree(resp.body()).get("x_rec_llm").get("provider").asText()).isEqualTo("openai");
+  }
+
+  @Test
   void modelNamesWithColonsReachTheDefaultProviderIntact() throws Exception {
     upstream.respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
     for (String model : new String[] {"ft:gpt-4o-mini:acme:custom:id", "llama3:8b"}) {

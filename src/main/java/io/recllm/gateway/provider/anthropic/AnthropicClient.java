@@ -36,7 +36,9 @@ public final class AnthropicClient implements ProviderClient {
 
   private final UpstreamHttp http;
   private final ProviderConfig config;
-  private final MultiMap baseHeaders;
+  // Shared by every call: Vert.x copies request headers and never writes to these.
+  private final MultiMap jsonHeaders;
+  private final MultiMap sseHeaders;
   private final ToIntFunction<String> defaultMaxTokens;
 
   /** @param defaultMaxTokens per-model max_tokens when the client sends none (Anthropic requires one) */
@@ -50,7 +52,8 @@ public final class AnthropicClient implements ProviderClient {
         .set("anthropic-version", API_VERSION);
     if (config.hasKey()) h.set("x-api-key", config.apiKey());
     config.headers().forEach(h::set); // e.g. anthropic-beta, or another anthropic-version
-    this.baseHeaders = h;
+    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
+    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
   }
 
   /** Stop reasons Anthropic sent that the mapper did not know (mapped to "stop"), since start. */
@@ -68,7 +71,7 @@ public final class AnthropicClient implements ProviderClient {
     ProviderKeys.requireKey(config);
     ObjectNode body = AnthropicMapper.toAnthropicRequest(request, model, defaultMaxTokens.applyAsInt(model));
     body.remove("stream");
-    return http.post("/v1/messages", headers("application/json"), encode(body))
+    return http.post("/v1/messages", jsonHeaders, encode(body))
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) {
             throw AnthropicErrors.fromResponse(resp.status(), buf.toString(), resp.header("retry-after"));
@@ -85,7 +88,7 @@ public final class AnthropicClient implements ProviderClient {
     ProviderKeys.requireKey(config);
     ObjectNode body = AnthropicMapper.toAnthropicRequest(request, model, defaultMaxTokens.applyAsInt(model));
     body.put("stream", true);
-    return http.post("/v1/messages", headers("text/event-stream"), encode(body)).compose(resp -> {
+    return http.post("/v1/messages", sseHeaders, encode(body)).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw AnthropicErrors.fromResponse(resp.status(), buf.toString(), resp.header("retry-after"));
@@ -94,10 +97,6 @@ public final class AnthropicClient implements ProviderClient {
       return Future.succeededFuture(new UpstreamSseStream(resp,
           new Translator(new AnthropicStreamTranslator(System.currentTimeMillis() / 1000))));
     });
-  }
-
-  private MultiMap headers(String accept) {
-    return HttpHeaders.headers().addAll(baseHeaders).set(HttpHeaders.ACCEPT, accept);
   }
 
   private static Buffer encode(ObjectNode body) {

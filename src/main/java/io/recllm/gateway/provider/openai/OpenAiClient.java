@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
@@ -30,7 +31,9 @@ public final class OpenAiClient implements ProviderClient {
 
   private final UpstreamHttp http;
   private final ProviderConfig config;
-  private final MultiMap baseHeaders;
+  // Shared by every call: Vert.x copies request headers and never writes to these.
+  private final MultiMap jsonHeaders;
+  private final MultiMap sseHeaders;
 
   public OpenAiClient(UpstreamHttp http) {
     this.http = http;
@@ -40,7 +43,8 @@ public final class OpenAiClient implements ProviderClient {
         .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
     if (config.hasKey()) h.set(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey());
     config.headers().forEach(h::set);
-    this.baseHeaders = h;
+    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
+    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
   }
 
   @Override
@@ -51,32 +55,40 @@ public final class OpenAiClient implements ProviderClient {
   @Override
   public Future<ChatResult> chat(String model, ObjectNode request) {
     ProviderKeys.requireKey(config);
-    ObjectNode body = request.objectNode();
-    body.setAll(request); // shallow: the client's nodes are shared, never modified
-    body.put("model", model);
-    return http.post("/chat/completions", headers("application/json"), encode(body))
+    Buffer payload = unchanged(request, model, false);
+    if (payload == null) {
+      ObjectNode body = request.objectNode();
+      body.setAll(request); // shallow: the client's nodes are shared, never modified
+      body.put("model", model);
+      payload = encode(body);
+    }
+    return http.post("/chat/completions", jsonHeaders, payload)
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) {
             throw OpenAiErrors.fromResponse(config.name(), resp.status(), buf.toString(), resp.header("retry-after"));
           }
           ObjectNode parsed = parseCompletion(buf);
-          return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"));
+          return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
         }));
   }
 
   @Override
   public Future<ChatStream> stream(String model, ObjectNode request) {
     ProviderKeys.requireKey(config);
-    ObjectNode body = request.objectNode();
-    body.setAll(request);
-    body.put("model", model);
-    body.put("stream", true);
-    ObjectNode streamOptions = body.objectNode();
-    JsonNode clientOptions = request.get("stream_options");
-    if (clientOptions instanceof ObjectNode o) streamOptions.setAll(o);
-    streamOptions.put("include_usage", true);
-    body.set("stream_options", streamOptions);
-    return http.post("/chat/completions", headers("text/event-stream"), encode(body)).compose(resp -> {
+    Buffer payload = unchanged(request, model, true);
+    if (payload == null) {
+      ObjectNode body = request.objectNode();
+      body.setAll(request);
+      body.put("model", model);
+      body.put("stream", true);
+      ObjectNode streamOptions = body.objectNode();
+      JsonNode clientOptions = request.get("stream_options");
+      if (clientOptions instanceof ObjectNode o) streamOptions.setAll(o);
+      streamOptions.put("include_usage", true);
+      body.set("stream_options", streamOptions);
+      payload = encode(body);
+    }
+    return http.post("/chat/completions", sseHeaders, payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw OpenAiErrors.fromResponse(config.name(), resp.status(), buf.toString(), resp.header("retry-after"));
@@ -93,8 +105,15 @@ public final class OpenAiClient implements ProviderClient {
     });
   }
 
-  private MultiMap headers(String accept) {
-    return HttpHeaders.headers().addAll(baseHeaders).set(HttpHeaders.ACCEPT, accept);
+  /**
+   * The client's own bytes when they are exactly what the upstream should get: same model name (no
+   * provider prefix to strip) and, for streams, usage already requested. Saves a serialisation per call.
+   */
+  private static Buffer unchanged(ObjectNode request, String model, boolean stream) {
+    if (!(request instanceof RawJsonObject raw) || raw.raw() == null) return null;
+    if (!model.equals(request.path("model").asText(null))) return null;
+    if (stream && !request.path("stream_options").path("include_usage").asBoolean(false)) return null;
+    return raw.raw();
   }
 
   private static Buffer encode(ObjectNode body) {
