@@ -1,6 +1,5 @@
 package io.recllm.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Cost;
@@ -80,47 +79,30 @@ final class StreamRelay {
 
   private void onChunk(ChatChunk chunk) {
     if (finished) return;
-    ObjectNode json = chunk.json();
-    if (responseModel == null && json.hasNonNull("model")) responseModel = json.get("model").asText();
-    if (serviceTier == null && json.hasNonNull("service_tier")) serviceTier = json.get("service_tier").asText();
-    JsonNode usageNode = json.get("usage");
-    JsonNode choices = json.get("choices");
-    boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
-    if (usageNode != null && usageNode.isObject()) {
-      usage = chunk.usage() != null ? chunk.usage() : TokenUsage.fromOpenAi(usageNode);
+    if (responseModel == null) responseModel = chunk.model();
+    if (serviceTier == null) serviceTier = chunk.serviceTier();
+    if (chunk.hasUsage()) {
+      usage = chunk.usage();
       completionText = null; // the upstream counted; no estimate needed
-      if (!hasChoices) {
-        usageChunk = json; // held back: x_rec_llm needs the final latency, and the client may not want it
+      if (!chunk.hasChoices()) {
+        usageChunk = chunk.json(); // held back: x_rec_llm needs the final latency, and the client may not want it
         return;
       }
     }
-    if (hasChoices) track(choices.get(0));
-    write(chunk.raw() != null ? chunk.raw() : json.toString());
+    if (chunk.hasChoices()) track(chunk);
+    write(chunk.text());
   }
 
-  private void track(JsonNode choice) {
-    JsonNode fr = choice.get("finish_reason");
-    if (fr != null && !fr.isNull()) finishReason = fr.asText();
-    JsonNode delta = choice.get("delta");
-    if (delta == null) return;
-    if (responseText != null && delta.hasNonNull("content")) responseText.append(delta.get("content").asText());
-    if (ttftNanos < 0 && (delta.hasNonNull("content") && !delta.get("content").asText().isEmpty()
-        || delta.has("tool_calls") || delta.hasNonNull("reasoning_content"))) {
-      ttftNanos = System.nanoTime() - startNanos;
+  private void track(ChatChunk chunk) {
+    if (chunk.finishReason() != null) finishReason = chunk.finishReason();
+    if (ttftNanos < 0 && chunk.producesOutput()) ttftNanos = System.nanoTime() - startNanos;
+    String content = chunk.content();
+    if (content != null) {
+      if (responseText != null) responseText.append(content);
+      if (completionText != null) completionText.append(content);
     }
-    if (completionText != null) {
-      if (delta.hasNonNull("content")) completionText.append(delta.get("content").asText());
-      if (delta.hasNonNull("reasoning_content")) completionText.append(delta.get("reasoning_content").asText());
-      if (delta.hasNonNull("refusal")) completionText.append(delta.get("refusal").asText());
-      JsonNode calls = delta.get("tool_calls");
-      if (calls != null && calls.isArray()) {
-        for (JsonNode call : calls) {
-          JsonNode fn = call.path("function");
-          if (fn.hasNonNull("name")) completionText.append(fn.get("name").asText());
-          if (fn.hasNonNull("arguments")) completionText.append(fn.get("arguments").asText());
-        }
-      }
-    }
+    String other = chunk.otherText();
+    if (other != null && completionText != null) completionText.append(other);
   }
 
   private void write(String data) {

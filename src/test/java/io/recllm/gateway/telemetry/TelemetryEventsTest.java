@@ -101,7 +101,9 @@ class TelemetryEventsTest {
     double cost = Json.MAPPER.readTree(resp.body()).at("/x_rec_llm/cost_usd").asDouble();
     assertThat(cost).isPositive();
     assertThat(stop.metadata().get("cost_usd")).isEqualTo(cost);
-    UsageRecord r = gw.recordFor(id); // the harness sink runs just after the telemetry one: wait for it
+    // the test's sink runs just after the telemetry one, so its record may land a moment after the event
+    TelemetryGateway.await(() -> gw.records.stream().anyMatch(x -> x.requestId().equals(id)), "the usage record");
+    UsageRecord r = gw.records.stream().filter(x -> x.requestId().equals(id)).findFirst().orElseThrow();
     assertThat(stop.measurement("duration") / MS).isGreaterThanOrEqualTo(r.latencyMs());
   }
 

@@ -141,7 +141,7 @@ public final class AnthropicClient implements ProviderClient {
         JsonNode choices = c.get("choices");
         boolean usageOnly = c.has("usage") && choices != null && choices.isEmpty();
         if (usageOnly && !AnthropicMapper.isKnownStopReason(translator.stopReason())) UNKNOWN_STOP_REASONS.increment();
-        out.accept(usageOnly ? new ChatChunk(c, null, translator.usage()) : ChatChunk.of(c));
+        out.accept(usageOnly ? ChatChunk.of(c, translator.usage()) : ChatChunk.of(c));
       }
     }
   }

@@ -148,21 +148,15 @@ public final class OpenAiClient implements ProviderClient {
     public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
       String data = event.data();
       if (data.equals("[DONE]")) return;
-      JsonNode node;
+      ChatChunk chunk;
       try {
-        node = Json.MAPPER.readTree(data);
-      } catch (Exception e) {
+        chunk = ChatChunk.parse(data);
+      } catch (IllegalArgumentException e) {
         throw new GatewayException.ProviderFailure("bad_upstream_stream",
-            "Provider \"" + provider + "\" sent a stream event that is not JSON", 200, false, e);
+            "Provider \"" + provider + "\" sent a stream event that is not a JSON object", 200, false, e);
       }
-      if (!(node instanceof ObjectNode chunk)) {
-        throw new GatewayException.ProviderFailure("bad_upstream_stream",
-            "Provider \"" + provider + "\" sent a stream event that is not a JSON object", 200, false, null);
-      }
-      if (chunk.has("error") && !chunk.has("choices")) {
-        throw OpenAiErrors.fromResponse(provider, 500, data, null);
-      }
-      out.accept(new ChatChunk(chunk, data));
+      if (chunk.isError()) throw OpenAiErrors.fromResponse(provider, 500, data, null);
+      out.accept(chunk);
     }
   }
 }
