@@ -1,8 +1,10 @@
 package io.recllm.gateway.provider;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.config.Timeouts;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
 import io.recllm.gateway.telemetry.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -141,6 +143,15 @@ public final class UpstreamHttp implements AutoCloseable {
       });
     });
     return promise.future();
+  }
+
+  /** The JSON body of an upstream request. */
+  public static Buffer encode(ObjectNode body) {
+    try {
+      return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
+    } catch (Exception e) {
+      throw new GatewayException.Internal("Could not encode the upstream request", e);
+    }
   }
 
   /** Maps a transport failure (refused, TLS, reset, timeout) to what the client should see. */

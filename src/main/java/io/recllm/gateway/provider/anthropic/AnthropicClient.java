@@ -71,7 +71,7 @@ public final class AnthropicClient implements ProviderClient {
     ProviderKeys.requireKey(config);
     ObjectNode body = AnthropicMapper.toAnthropicRequest(request, model, defaultMaxTokens.applyAsInt(model));
     body.remove("stream");
-    return http.post("/v1/messages", jsonHeaders, encode(body))
+    return http.post("/v1/messages", jsonHeaders, UpstreamHttp.encode(body))
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) {
             throw AnthropicErrors.fromResponse(resp.status(), buf.toString(), resp.header("retry-after"));
@@ -88,7 +88,7 @@ public final class AnthropicClient implements ProviderClient {
     ProviderKeys.requireKey(config);
     ObjectNode body = AnthropicMapper.toAnthropicRequest(request, model, defaultMaxTokens.applyAsInt(model));
     body.put("stream", true);
-    return http.post("/v1/messages", sseHeaders, encode(body)).compose(resp -> {
+    return http.post("/v1/messages", sseHeaders, UpstreamHttp.encode(body)).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw AnthropicErrors.fromResponse(resp.status(), buf.toString(), resp.header("retry-after"));
@@ -97,14 +97,6 @@ public final class AnthropicClient implements ProviderClient {
       return Future.succeededFuture(new UpstreamSseStream(resp,
           new Translator(new AnthropicStreamTranslator(System.currentTimeMillis() / 1000))));
     });
-  }
-
-  private static Buffer encode(ObjectNode body) {
-    try {
-      return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
-    } catch (Exception e) {
-      throw new GatewayException.Internal("Could not encode the upstream request", e);
-    }
   }
 
   private ObjectNode parseMessage(Buffer buf) {

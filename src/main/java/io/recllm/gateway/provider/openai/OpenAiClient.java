@@ -60,7 +60,7 @@ public final class OpenAiClient implements ProviderClient {
       ObjectNode body = request.objectNode();
       body.setAll(request); // shallow: the client's nodes are shared, never modified
       body.put("model", model);
-      payload = encode(body);
+      payload = UpstreamHttp.encode(body);
     }
     return http.post("/chat/completions", jsonHeaders, payload)
         .compose(resp -> resp.body().map(buf -> {
@@ -86,7 +86,7 @@ public final class OpenAiClient implements ProviderClient {
       if (clientOptions instanceof ObjectNode o) streamOptions.setAll(o);
       streamOptions.put("include_usage", true);
       body.set("stream_options", streamOptions);
-      payload = encode(body);
+      payload = UpstreamHttp.encode(body);
     }
     return http.post("/chat/completions", sseHeaders, payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
@@ -114,14 +114,6 @@ public final class OpenAiClient implements ProviderClient {
     if (!model.equals(request.path("model").asText(null))) return null;
     if (stream && !request.path("stream_options").path("include_usage").asBoolean(false)) return null;
     return raw.raw();
-  }
-
-  private static Buffer encode(ObjectNode body) {
-    try {
-      return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
-    } catch (Exception e) {
-      throw new GatewayException.Internal("Could not encode the upstream request", e);
-    }
   }
 
   private ObjectNode parseCompletion(Buffer buf) {
