@@ -194,6 +194,11 @@ public final class RecLlmGateway implements AutoCloseable {
     }
 
     public RecLlmGateway start() {
+      // Loading the tokenizer takes a few hundred ms: start it first, beside the rest of the start-up,
+      // so the first call that needs it (the mock, usage estimates) does not wait on the event loop.
+      Thread warmUp = new Thread(() -> TokenCounter.count("warm up"), "tokenizer-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
       Usage usage = Usage.open(config.usage()); // first: a store that cannot be opened stops the start before anything runs
       boolean owns = vertx == null;
@@ -225,8 +230,6 @@ public final class RecLlmGateway implements AutoCloseable {
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
-        // loading the tokenizer takes a few hundred ms; do it now, off the request path
-        vx.executeBlocking(() -> TokenCounter.count("warm up"), false);
         return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();
