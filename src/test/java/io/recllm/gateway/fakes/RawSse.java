@@ -56,6 +56,37 @@ public final class RawSse implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * Reads until the chunked body ends, counting occurrences of {@code needle} in {@code alreadyRead}
+   * and the rest of the stream without keeping it all in memory; returns the count and the last bytes.
+   */
+  public Counted countUntilEnd(String needle, String alreadyRead) throws IOException {
+    byte[] buf = new byte[65536];
+    StringBuilder window = new StringBuilder(alreadyRead);
+    long count = 0;
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      window.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+      int idx;
+      int from = 0;
+      while ((idx = window.indexOf(needle, from)) >= 0) {
+        count++;
+        from = idx + needle.length();
+      }
+      boolean ended = window.length() >= 7 && window.substring(window.length() - 7).equals("\r\n0\r\n\r\n");
+      // keep only what a needle or the end marker split across reads could still need
+      int keep = Math.max(needle.length(), 64);
+      String tail = window.substring(Math.max(from, window.length() - keep));
+      if (ended) return new Counted(count, window.substring(Math.max(0, window.length() - 256)));
+      window.setLength(0);
+      window.append(tail);
+    }
+    return new Counted(count, window.toString());
+  }
+
+  /** What {@link #countUntilEnd} saw. */
+  public record Counted(long count, String tail) {}
+
   @Override
   public void close() throws IOException {
     socket.close();
