@@ -284,6 +284,31 @@ def main(argv):
     log(f"results: {os.path.relpath(base, REPO_DIR)}.json / .md (also latest.json / latest.md)")
 
 
+def epoll_classpath(jar):
+    """JVM options adding Netty's native epoll transport (which the fat jar lacks) at the jar's Netty
+    version, fetched into the local Maven repository with `mvn dependency:get` when missing; [] if that fails."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(jar) as z:
+            props = z.read("META-INF/maven/io.netty/netty-transport/pom.properties").decode()
+        version = next(l.split("=", 1)[1].strip() for l in props.splitlines() if l.startswith("version="))
+    except (KeyError, StopIteration, OSError, zipfile.BadZipFile):
+        return []
+    repo = os.path.join(os.path.expanduser("~"), ".m2", "repository", "io", "netty")
+    jars = [os.path.join(repo, "netty-transport-classes-epoll", version, f"netty-transport-classes-epoll-{version}.jar"),
+            os.path.join(repo, "netty-transport-native-epoll", version,
+                         f"netty-transport-native-epoll-{version}-linux-{platform.machine().replace('aarch64', 'aarch_64')}.jar")]
+    coords = [f"io.netty:netty-transport-classes-epoll:{version}",
+              f"io.netty:netty-transport-native-epoll:{version}:jar:linux-{platform.machine().replace('aarch64', 'aarch_64')}"]
+    for path, coord in zip(jars, coords):
+        if not os.path.exists(path) and shutil.which("mvn"):
+            subprocess.run(["mvn", "-q", "dependency:get", f"-Dartifact={coord}", "-Dtransitive=false"],
+                           capture_output=True, timeout=300)
+    if not all(os.path.exists(j) for j in jars):
+        return []
+    return [f"--extra-cp={j}" for j in jars]
+
+
 def run_variants(a, work, upstream, proxy, direct, upstream_url, body_plain, body_stream):
     variants = []
     for item in a.jvm_variants.split(";"):
@@ -291,6 +316,10 @@ def run_variants(a, work, upstream, proxy, direct, upstream_url, body_plain, bod
             continue
         name, _, flags = item.partition("=")
         variants.append((name.strip(), flags.split()))
+    if a.jvm_variants == DEFAULT_VARIANTS:
+        epoll = epoll_classpath(a.jar)
+        if epoll:
+            variants.append(("g1-512m-epoll", ["-XX:+UseG1GC", "-Xms128m", "-Xmx512m", *epoll]))
     log(f"JVM variants: {', '.join(n for n, _ in variants)}")
     gws = []
     out = {"variants": {n: " ".join(f) for n, f in variants}}

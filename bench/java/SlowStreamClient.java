@@ -88,13 +88,16 @@ public class SlowStreamClient {
       }
       held++;
       maxHeld = Math.max(maxHeld, held);
-      boolean[] state = new boolean[2]; // [0] done seen, [1] closed
+      boolean[] state = new boolean[3]; // [0] done seen, [1] closed, [2] error event seen
       byte[] tail = new byte[3];
+      String[] carry = {""}; // the end of the previous buffer: markers may be split across reads
       resp.handler(buf -> {
         events += countEvents(buf, tail);
-        String s = buf.toString();
+        String s = carry[0] + buf.toString();
+        carry[0] = s.substring(Math.max(0, s.length() - 16));
         if (s.contains("[DONE]")) state[0] = true;
-        if (s.contains("{\"error\"")) {
+        if (!state[2] && s.contains("{\"error\"")) {
+          state[2] = true;
           sseErrors++;
           sample("sse error: " + s.substring(0, Math.min(300, s.length())));
         }

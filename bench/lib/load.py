@@ -49,12 +49,14 @@ def measure(target, mode, conns, seconds, known_pids):
     busy0 = procstat.machine_busy_seconds()
     ours0 = procstat.cpu_seconds(known_pids())
     cpu0 = procstat.cpu_seconds(pids)
+    sys0 = procstat.syscalls(pids)
     jvm = target.name.startswith(("gateway", "jvm-"))
     groups0 = procstat.thread_cpu_groups(pids[0]) if jvm else None
     t0 = time.monotonic()
     res = run_wrk(target.port, mode, conns, seconds)
     elapsed = time.monotonic() - t0
     cpu = procstat.cpu_seconds(pids) - cpu0
+    sys1 = procstat.syscalls(pids)
     ours = procstat.cpu_seconds(known_pids()) - ours0
     busy = procstat.machine_busy_seconds() - busy0
     reqs = res["requests"]
@@ -73,6 +75,7 @@ def measure(target, mode, conns, seconds, known_pids):
         "errors": sum(errs.values()), "error_detail": errs,
         "cpu_s": cpu, "cpu_us_per_req": (cpu / reqs * 1e6) if reqs else None,
         "cpu_us_per_req_by_thread": split,
+        "syscr": sys1[0] - sys0[0], "syscw": sys1[1] - sys0[1],
         "hwm_kb": procstat.hwm_kb(pids), "rss_kb": procstat.rss_kb(pids),
         "wrk_cpu_s": res["wrk_cpu_s"],
         # CPU the machine spent on anything that is not this benchmark (other engineers' builds...)
@@ -84,7 +87,7 @@ def measure(target, mode, conns, seconds, known_pids):
 def warm_up(targets, modes, seconds, log):
     for t in targets:
         for mode in modes:
-            s = seconds if t.name.startswith("gateway") else max(1, seconds // 4)
+            s = seconds if t.name.startswith(("gateway", "jvm-")) else max(1, seconds // 4)
             log(f"  warm-up {t.name} {mode} 16 conns {s}s")
             run_wrk(t.port, mode, 16, s)
 
@@ -130,6 +133,8 @@ def aggregate(rows):
             "p99_ms": statistics.median(r["p99_ms"] for r in rs),
             "errors": sum(r["errors"] for r in rs),
             "requests": reqs,
+            "read_syscalls_per_req": sum(r.get("syscr", 0) for r in rs) / reqs if reqs else None,
+            "write_syscalls_per_req": sum(r.get("syscw", 0) for r in rs) / reqs if reqs else None,
             "cpu_us_per_req": cpu / reqs * 1e6 if reqs else None,
             "event_loop_us_per_req": (sum(r["cpu_us_per_req_by_thread"]["event_loops"] * r["requests"] for r in rs) / reqs
                                       if reqs and all(r.get("cpu_us_per_req_by_thread") for r in rs) else None),

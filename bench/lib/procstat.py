@@ -125,3 +125,19 @@ def thread_cpu_groups(pid):
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
     return out
+
+
+def syscalls(pids):
+    """(read-like, write-like) system calls made so far by the processes, from /proc/<pid>/io."""
+    r = w = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/io") as f:
+                for line in f:
+                    if line.startswith("syscr:"):
+                        r += int(line.split()[1])
+                    elif line.startswith("syscw:"):
+                        w += int(line.split()[1])
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            continue
+    return r, w

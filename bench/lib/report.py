@@ -1,5 +1,7 @@
 """Markdown report and the check against issue 8's targets."""
 
+import os
+
 
 def _f(v, fmt="{:.2f}", none="–"):
     return none if v is None else fmt.format(v)
@@ -8,15 +10,17 @@ def _f(v, fmt="{:.2f}", none="–"):
 def load_table(rows, direct_name="direct"):
     order = {"direct": 0, "proxy": 1}
     rows = sorted(rows, key=lambda r: (r["mode"] != "plain", r["conns"], order.get(r["target"], 2), r["target"]))
-    out = ["| mode | conns | target | req/s | p50 ms | p90 ms | p99 ms | +p50 vs direct ms | CPU µs/req | of which event loops / JIT / GC | peak RSS MB | errors |",
-           "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
+    out = ["| mode | conns | target | req/s | p50 ms | p90 ms | p99 ms | +p50 vs direct ms | CPU µs/req | of which event loops / JIT / GC | syscalls/req read / write | peak RSS MB | errors |",
+           "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |"]
     for r in rows:
         added = "" if r["target"] == direct_name else _f(r.get("added_p50_ms"), "{:+.3f}")
+        sysc = "" if r.get("read_syscalls_per_req") is None else (
+            f"{r['read_syscalls_per_req']:.1f} / {r['write_syscalls_per_req']:.1f}")
         split = "" if r.get("event_loop_us_per_req") is None else (
             f"{r['event_loop_us_per_req']:.0f} / {r['jit_us_per_req']:.0f} / {r['gc_us_per_req']:.0f}")
         out.append(f"| {'non-stream' if r['mode'] == 'plain' else 'stream'} | {r['conns']} | {r['target']} | "
                    f"{r['rps']:,.0f} | {r['p50_ms']:.3f} | {r['p90_ms']:.3f} | {r['p99_ms']:.3f} | {added} | "
-                   f"{_f(r['cpu_us_per_req'], '{:.1f}')} | {split} | {r['peak_rss_mb']:.0f} | {r['errors']} |")
+                   f"{_f(r['cpu_us_per_req'], '{:.1f}')} | {split} | {sysc} | {r['peak_rss_mb']:.0f} | {r['errors']} |")
     return "\n".join(out)
 
 
@@ -56,7 +60,7 @@ def goals(results):
                         f"(first event {r['first_event_overhead_p50_ms']:+.3f} ms)", r["ttfb_overhead_p50_ms"] <= 1.0))
     cap = results.get("capacity")
     if cap:
-        ok = (cap.get("max_held") or 0) >= cap["streams"] and cap.get("errors") == 0
+        ok = (cap.get("max_held") or 0) >= cap["streams"] and cap.get("errors") == 0 and not cap.get("open_at_end")
         out.append((f"{cap['streams']} concurrent slow streams at {' '.join(cap['gateway_jvm_opts'])}, zero errors",
                     f"max held {cap.get('max_held')}, completed {cap.get('completed')}, errors {cap.get('errors')}, "
                     f"upstream {cap['upstream']}", ok and cap["streams"] >= 10000))
@@ -122,8 +126,21 @@ def markdown(results):
                   f"| {cap.get('max_held')} | {cap.get('completed')} | {cap.get('errors')} | {cap.get('events_received')} | "
                   f"{_f(cap.get('gateway_peak_rss_mb'), '{:.0f}')} | {_f(cap.get('gateway_peak_heap_used_mb'), '{:.0f}')} | "
                   f"{_f(cap.get('gateway_live_heap_all_held_mb'), '{:.0f}')} | {_f(cap.get('gateway_cpu_s'), '{:.0f}')} |", ""]
+        if cap.get("requested_streams", cap["streams"]) != cap["streams"]:
+            lines += [f"{cap['requested_streams']} streams were asked for; {cap['streams']} fit the gateway's file "
+                      f"descriptor limit with HTTP/1.1 to the upstream (two sockets per stream).", ""]
+        if cap.get("open_at_end"):
+            lines += [f"{cap['open_at_end']} streams were still open when the time bound ended the run "
+                      f"(events arrive late when the machine is saturated).", ""]
+        lines += [f"Events: {cap.get('events_received')} received of {cap.get('events_expected')} the upstream schedules "
+                  f"({_f(cap.get('event_rate_per_s'), '{:,.0f}')} events/s through the gateway while all were held, nominal "
+                  f"{cap['streams'] * 1000 // cap['interval_ms']:,}/s).", ""]
         if cap.get("errors"):
             lines += [f"Error breakdown: {cap.get('error_detail')}; samples: {cap.get('error_samples')}", ""]
+        hist = cap.get("class_histogram_all_held") or []
+        if hist:
+            lines += ["Largest classes on the gateway heap with all streams held (after full GC): " + "; ".join(
+                f"{h['class']} {h['bytes'] / 1048576:.1f} MB ({h['instances']:,})" for h in hist[:8]) + ".", ""]
     soak = results.get("soak")
     if soak:
         pts = ", ".join(f"{s['minute']}: {s['rss_mb']:.0f}" for s in soak["samples"])
@@ -133,14 +150,22 @@ def markdown(results):
                   f"Growth minute {soak['from_minute']} → {soak['to_minute']}: {_f(soak.get('growth_pct'), '{:+.1f}')}%.", ""]
     jv = results.get("jvm_variants")
     if jv:
-        lines += ["## JVM flag variants", "", "Flags: " + "; ".join(f"`{n}` = `{f or '(none)'}`" for n, f in jv["variants"].items()), ""]
+        def short(flags):
+            def one(f):
+                if f.startswith("--extra-cp="):
+                    return "+ " + os.path.basename(f.split("=", 1)[1]) + " on the class path"
+                if "=/" in f:
+                    return f.split("=", 1)[0] + "=" + os.path.basename(f.split("=", 1)[1])
+                return f
+            return " ".join(one(f) for f in flags.split()) or "(none)"
+        lines += ["## JVM flag variants", "", "Flags: " + "; ".join(f"`{n}` = `{short(f)}`" for n, f in jv["variants"].items()), ""]
         if jv.get("load"):
             lines += [load_table(jv["load"]), ""]
         lines += ["| variant | RSS after load MB | lifetime peak RSS MB | threads | start-up to first mock answer ms (median) |",
                   "| --- | ---: | ---: | ---: | ---: |"]
         for n, s in jv.get("startup", {}).items():
             g = f"jvm-{n}"
-            lines.append(f"| {n} {('`' + s.get('flags') + '`') if s.get('flags') and n not in jv['variants'] else ''} | "
+            lines.append(f"| {n} {('`' + short(s.get('flags')) + '`') if s.get('flags') and n not in jv['variants'] else ''} | "
                          f"{_f(jv.get('rss_after_mb', {}).get(g), '{:.0f}')} | {_f(jv.get('hwm_lifetime_mb', {}).get(g), '{:.0f}')} | "
                          f"{jv.get('threads', {}).get(g, '–')} | {s['first_mock_ms_median']:.0f} |")
         lines.append("")
