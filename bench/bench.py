@@ -55,6 +55,9 @@ def parse_args(argv):
     p.add_argument("--capacity-upstream", default="auto", choices=["auto", "h1", "h2"],
                    help="HTTP/1.1 or TLS+HTTP/2 from the gateway to the slow upstream (auto: h1 if ulimit -n allows)")
     p.add_argument("--capacity-jvm-opts", default="-Xmx512m")
+    p.add_argument("--capacity-max-connections", type=int, default=None,
+                   help="providers.openai.max_connections for the capacity gateway (default: streams + 100; "
+                        "0: the gateway's own default)")
     p.add_argument("--soak", action="store_true", help="also run the RSS flatness soak")
     p.add_argument("--soak-minutes", type=int, default=10)
     p.add_argument("--soak-conns", type=int, default=64)
@@ -266,7 +269,7 @@ def main(argv):
             log("capacity: slow streams")
             results["capacity"] = capacity.run(a.jar, work, a.capacity_streams, a.capacity_seconds,
                                                a.capacity_interval_ms, a.capacity_open_rate, a.capacity_upstream,
-                                               a.capacity_jvm_opts.split(), log)
+                                               a.capacity_jvm_opts.split(), log, a.capacity_max_connections)
     finally:
         services.stop_all()
     results["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]

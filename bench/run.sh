@@ -51,7 +51,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "${1:-}" = "jmh" ]; then
   shift
   echo "bench: installing the gateway into the local Maven repository"
-  mvn -q -o -DskipTests install || mvn -q -DskipTests install
+  mvn -q -o clean install -DskipTests || mvn -q clean install -DskipTests
   echo "bench: building bench/jmh"
   mvn -q -o -f "$BENCH_DIR/jmh/pom.xml" clean package || mvn -q -f "$BENCH_DIR/jmh/pom.xml" clean package
   mkdir -p "$BENCH_DIR/results"

@@ -101,7 +101,7 @@ def class_histogram(pid, top=15):
     return rows
 
 
-def run(jar, work, streams, seconds, interval_ms, open_per_s, upstream_mode, jvm_opts, log):
+def run(jar, work, streams, seconds, interval_ms, open_per_s, upstream_mode, jvm_opts, log, max_connections=None):
     _raise_nofile()
     hard = nofile_hard()
     requested = streams
@@ -120,14 +120,18 @@ def run(jar, work, streams, seconds, interval_ms, open_per_s, upstream_mode, jvm
     up_cmd = ["java", "-Xmx1g", "-cp", cp, os.path.join(BENCH_DIR, "java", "SlowSseUpstream.java"), str(up_port),
               str(interval_ms), str(events)]
     scheme = "http"
-    provider_extra = f", max_connections: {streams + 100}"
+    # the provider's upstream pool (default 256 connections) must allow one HTTP/1.1 connection per stream;
+    # max_connections=0 keeps the gateway's default to show what an unchanged config does
+    if max_connections is None:
+        max_connections = streams + 100
+    provider_extra = f", max_connections: {max_connections}" if max_connections else ""
     if upstream_mode == "h2":
         cert, key = make_cert(work)
         up_cmd += [cert, key]
         scheme = "https"
         provider_extra = f", http2: true, tls: {{ trust_store: \"{cert}\" }}"
     procs = []
-    result = {"streams": streams, "requested_streams": requested, "seconds": seconds, "interval_ms": interval_ms, "upstream": upstream_mode,
+    result = {"streams": streams, "requested_streams": requested, "max_connections": max_connections or "default (256)", "seconds": seconds, "interval_ms": interval_ms, "upstream": upstream_mode,
               "nofile_hard": hard, "gateway_jvm_opts": jvm_opts}
     try:
         up = subprocess.Popen(up_cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(work, "slow-upstream.log"), "w"),

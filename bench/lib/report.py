@@ -120,7 +120,8 @@ def markdown(results):
         lines += ["## Streaming capacity", "",
                   f"{cap['streams']} streams opened at the configured rate, one event every {cap['interval_ms']} ms for "
                   f"{cap['seconds']} s, gateway `{' '.join(cap['gateway_jvm_opts'])}`, upstream over "
-                  f"{'HTTP/1.1' if cap['upstream'] == 'h1' else 'TLS + HTTP/2'} (hard ulimit -n {cap['nofile_hard']}).", "",
+                  f"{'HTTP/1.1' if cap['upstream'] == 'h1' else 'TLS + HTTP/2'} (hard ulimit -n {cap['nofile_hard']}; "
+                  f"providers.openai.max_connections {cap.get('max_connections')}).", "",
                   "| max held | completed | errors | events received | gateway peak RSS MB | peak heap used MB | live heap, all held MB | gateway CPU s |",
                   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
                   f"| {cap.get('max_held')} | {cap.get('completed')} | {cap.get('errors')} | {cap.get('events_received')} | "
