@@ -66,9 +66,10 @@ public final class Main implements Callable<Integer> {
         System.err.println(e.getMessage());
         return 1;
       }
-      LOG.info("RecLLM Gateway listening on http://{}:{} (providers: {}; default: {}; auth: {}) in {} ms",
+      LOG.info("RecLLM Gateway listening on http://{}:{} (providers: {}; default: {}; auth: {}; transport: {}) in {} ms",
           cfg.host(), gateway.port(), String.join(", ", cfg.providers().keySet()), cfg.defaultProvider(),
-          cfg.authEnabled() ? "on" : "off", (System.nanoTime() - t0) / 1_000_000);
+          cfg.authEnabled() ? "on" : "off", gateway.vertx().isNativeTransportEnabled() ? "native" : "nio",
+          (System.nanoTime() - t0) / 1_000_000);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("Shutting down");
