@@ -25,6 +25,7 @@ public final class FakeUpstream implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  private boolean ownsVertx;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedConnections = new AtomicInteger();
   private final AtomicInteger openedConnections = new AtomicInteger();
@@ -47,6 +48,13 @@ public final class FakeUpstream implements AutoCloseable {
 
   public static FakeUpstream start(Vertx vertx) throws Exception {
     return new FakeUpstream(vertx, new HttpServerOptions());
+  }
+
+  /** A fake on a Vert.x instance of its own, closed with it. */
+  public static FakeUpstream start() throws Exception {
+    FakeUpstream fake = new FakeUpstream(Vertx.vertx(), new HttpServerOptions());
+    fake.ownsVertx = true;
+    return fake;
   }
 
   public static FakeUpstream start(Vertx vertx, HttpServerOptions options) throws Exception {
@@ -177,5 +185,6 @@ public final class FakeUpstream implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.close().await(10, TimeUnit.SECONDS);
+    if (ownsVertx) vertx.close().await(10, TimeUnit.SECONDS);
   }
 }

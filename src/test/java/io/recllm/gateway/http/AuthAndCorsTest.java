@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 /** Gateway key, secrecy of keys towards the upstream, and CORS preflights as browsers send them. */
 class AuthAndCorsTest {
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   static GatewayHarness open;
   static GatewayHarness locked;
@@ -27,8 +24,7 @@ class AuthAndCorsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx).respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
+    upstream = FakeUpstream.start().respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
     String providers = """
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
@@ -46,7 +42,6 @@ class AuthAndCorsTest {
     open.close();
     locked.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -8,10 +8,8 @@ import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 /** Non-streaming calls through the real HTTP server against a fake OpenAI upstream replaying recorded answers. */
 class ChatCompletionsEndToEndTest {
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   static GatewayHarness gw;
 
@@ -28,8 +25,7 @@ class ChatCompletionsEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     String base = "http://127.0.0.1:" + upstream.port() + "/v1";
     gw = GatewayHarness.start("""
         providers:
@@ -48,7 +44,6 @@ class ChatCompletionsEndToEndTest {
   static void stop() throws Exception {
     gw.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @BeforeEach

@@ -15,9 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
-import io.vertx.core.Vertx;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,15 +23,13 @@ import org.junit.jupiter.api.Test;
 /** The official OpenAI Java SDK, unchanged, pointed at the gateway. */
 class OpenAiSdkTest {
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   static GatewayHarness gw;
   static OpenAIClient sdk;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     gw = GatewayHarness.start("""
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
@@ -47,7 +43,6 @@ class OpenAiSdkTest {
     sdk.close();
     gw.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   static ChatCompletionCreateParams params(String model, String prompt) {

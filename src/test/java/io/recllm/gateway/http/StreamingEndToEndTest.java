@@ -11,12 +11,10 @@ import io.recllm.gateway.fakes.RawSse;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
 /** stream=true through the real server: recorded transcripts replayed, usage, disconnects, backpressure, faults. */
 class StreamingEndToEndTest {
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   static GatewayHarness gw;
 
@@ -36,8 +33,7 @@ class StreamingEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     gw = GatewayHarness.start("""
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
@@ -50,7 +46,6 @@ class StreamingEndToEndTest {
   static void stop() throws Exception {
     gw.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @BeforeEach

@@ -11,10 +11,8 @@ import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,22 +27,19 @@ class AccessLogTest {
   static final String UPSTREAM_KEY = "sk-upstream-very-secret";
   static final String GATEWAY_KEY = "gw-very-secret";
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     upstream.respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
   }
 
   @AfterAll
   static void stopUpstream() throws Exception {
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @BeforeEach

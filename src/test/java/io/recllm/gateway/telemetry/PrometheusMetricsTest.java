@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusMetricsTest {
 
-  static Vertx vertx;
   static FakeUpstream upstream;
   static TelemetryGateway gw;
 
@@ -35,8 +33,7 @@ class PrometheusMetricsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     gw = TelemetryGateway.start("""
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "sk-upstream" }
@@ -53,7 +50,6 @@ class PrometheusMetricsTest {
   static void stop() throws Exception {
     gw.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   static PrometheusText scrape() throws Exception {

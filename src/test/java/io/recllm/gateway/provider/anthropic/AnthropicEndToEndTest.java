@@ -27,12 +27,10 @@ import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.fakes.StrictAnthropicValidator;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,15 +43,13 @@ import org.junit.jupiter.api.Test;
 class AnthropicEndToEndTest {
 
   static final String KEY = "sk-ant-test-key";
-  static Vertx vertx;
   static FakeUpstream upstream;
   static GatewayHarness gw;
   static OpenAIClient sdk;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    upstream = FakeUpstream.start(vertx);
+    upstream = FakeUpstream.start();
     gw = GatewayHarness.start("""
         providers:
           anthropic: { type: anthropic, base_url: "http://127.0.0.1:%d", api_key: "${ANTHROPIC_API_KEY}" }
@@ -67,7 +63,6 @@ class AnthropicEndToEndTest {
     sdk.close();
     gw.close();
     upstream.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @BeforeEach
