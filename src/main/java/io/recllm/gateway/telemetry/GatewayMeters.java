@@ -1,12 +1,14 @@
 package io.recllm.gateway.telemetry;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.provider.anthropic.AnthropicClient;
 import io.recllm.gateway.usage.UsageRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ final class GatewayMeters {
    * provider/model pairs, new models are counted under model "other".
    */
   static final int MAX_MODELS = 1000;
+  static final String UNKNOWN_STOP_REASONS = "rec_llm_gateway.upstream.unknown_stop_reasons";
   static final String OTHER_MODEL = "other";
 
   private final MeterRegistry registry;
@@ -59,6 +62,8 @@ final class GatewayMeters {
         .description("Chat completion calls in flight").register(registry));
     gauges.add(Gauge.builder(ACTIVE_STREAMS, activeStreams, AtomicInteger::get)
         .description("Streaming chat completion calls in flight").register(registry));
+    gauges.add(FunctionCounter.builder(UNKNOWN_STOP_REASONS, AnthropicClient.class, c -> AnthropicClient.unknownStopReasons())
+        .description("Upstream stop reasons the gateway did not know (answered as finish_reason stop)").register(registry));
     droppedEvents = Counter.builder(DROPPED_EVENTS)
         .description("Telemetry events not delivered because a blocking listener's queue was full").register(registry);
   }

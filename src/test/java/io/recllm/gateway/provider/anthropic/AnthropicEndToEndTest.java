@@ -266,6 +266,19 @@ class AnthropicEndToEndTest {
   }
 
   @Test
+  void anUnknownStopReasonMapsToStopAndIsCounted() throws Exception {
+    String message = Fixtures.read("anthropic/message_text_system_string.json").replace("\"end_turn\"", "\"brand_new_reason\"");
+    upstream.respondJson(200, message);
+    long before = AnthropicClient.unknownStopReasons();
+    var resp = gw.post("/v1/chat/completions",
+        "{\"model\":\"anthropic:claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(readTree(resp.body()).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+    assertThat(AnthropicClient.unknownStopReasons()).isEqualTo(before + 1);
+    var metrics = gw.get("/metrics");
+    assertThat(metrics.body()).contains("rec_llm_gateway_upstream_unknown_stop_reasons_total " + (double) (before + 1));
+  }
+
+  @Test
   void anthropicErrorsKeepTheirMeaning() {
     upstream.respondJson(529, Fixtures.read("anthropic/error_529_overloaded_error.json"));
     assertThatThrownBy(() -> sdk.chat().completions().create(ChatCompletionCreateParams.builder()
