@@ -23,9 +23,6 @@ public record GatewayConfig(
     int eventLoops,
     TelemetrySettings telemetry) {
 
-  public static final int DEFAULT_PORT = 4000;
-  public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
-
   /** What the gateway runs with when there is no config file, reading keys from the process environment. */
   public static GatewayConfig defaults() {
     return ConfigLoader.fromEnvironment(System.getenv());
