@@ -13,6 +13,7 @@ import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.usage.UsageRecord;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -200,23 +201,24 @@ class StreamingEndToEndTest {
 
   @Test
   void slowClientMakesTheGatewayPauseTheUpstreamInsteadOfBufferingEverything() throws Exception {
-    String filler = "x".repeat(1000);
-    List<String> events = new ArrayList<>();
-    int total = 30_000; // ~33 MB of events: far more than the kernel's socket buffers on loopback (~9 MB seen)
-    for (int i = 0; i < total; i++) {
-      events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
-          + "\"delta\":{\"content\":\"" + filler + "\"},\"finish_reason\":null}]}\n\n");
-    }
+    String filler = "word ".repeat(200);
+    String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        + "\"delta\":{\"content\":\"" + filler + "\"},\"finish_reason\":null}]}\n\n";
+    // ~110 MB of events: far more than every socket buffer between upstream and client can hold, even with
+    // receive-buffer autotuning up to 32 MB per socket
+    int total = 100_000;
+    List<String> events = new ArrayList<>(Collections.nCopies(total, event));
     events.add("data: [DONE]\n\n");
     AtomicInteger written = new AtomicInteger();
     upstream.respondSseWithBackpressure(events, written);
     try (RawSse client = new RawSse(gw.gateway.port(), request(false), 16 * 1024, "slow-1")) {
       String first = client.readUntil("data: ", 10);
-      Thread.sleep(1500); // the client stops reading; a gateway that buffers would drain the upstream meanwhile
-      int writtenWhileStalled = written.get();
+      // the client stops reading; a gateway that buffers would drain the whole upstream meanwhile, one that
+      // pauses lets the upstream write only until the buffers in between are full, then nothing more
+      int writtenWhileStalled = awaitSteady(written);
       assertThat(writtenWhileStalled).as("events the upstream could write while the client was stalled")
-          .isLessThan(total * 2 / 5); // what fits in socket buffers between upstream and client
-      RawSse.Counted all = client.countUntilEnd("\"content\":\"x", first);
+          .isLessThan(total / 2);
+      RawSse.Counted all = client.countUntilEnd("\"content\":\"w", first);
       assertThat(all.count()).as("every event arrives, none twice").isEqualTo(total);
       assertThat(all.tail()).contains("data: [DONE]");
     }
@@ -235,6 +237,19 @@ class StreamingEndToEndTest {
     }
     assertThat(text.toString()).isEqualTo("one two three");
     assertThat(data(resp)).last().isEqualTo("[DONE]");
+  }
+
+  /** Waits until the counter has stopped moving for half a second, and returns where it stopped. */
+  private static int awaitSteady(AtomicInteger counter) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int last = -1;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      int now = counter.get();
+      if (now == last) return now;
+      last = now;
+    }
+    throw new AssertionError("the upstream kept writing for 10 s while the client read nothing: " + counter.get());
   }
 
   private static void awaitClosed(int closedBefore) throws InterruptedException {
