@@ -25,7 +25,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setCompressionSupported(false) // LLM answers are small and latency matters more than bytes
         .setMaxInitialLineLength(8192)
-        .setIdleTimeout(0);
+        .setIdleTimeout(0)
+        // No "Upgrade: h2c" on plain HTTP: clients that offer it (the JDK's HttpClient does by default)
+        // sometimes got an HTTP/1.1 answer after switching to HTTP/2, a protocol error or a hung call.
+        // They stay on HTTP/1.1, as behind nginx.
+        .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, services));
     return server.listen(port, host);
   }
