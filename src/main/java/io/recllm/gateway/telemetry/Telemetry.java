@@ -272,6 +272,7 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
   @Override
   public void close() {
     listeners.close();
+    accessLog.close();
     if (meters != null) meters.close();
     for (AutoCloseable c : owned) {
       try {

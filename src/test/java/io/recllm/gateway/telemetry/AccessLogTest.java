@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recllm.gateway.config.TelemetrySettings;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
@@ -13,6 +16,7 @@ import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,15 +46,24 @@ class AccessLogTest {
     upstream.close();
   }
 
+  Appender<ILoggingEvent> console;
+
   @BeforeEach
   void capture() {
     appender.start();
     logger.addAppender(appender);
+    console = logger.getAppender("STDOUT");
   }
 
   @AfterEach
   void release() {
     logger.detachAppender(appender);
+    if (console != null && logger.getAppender("STDOUT") == null) logger.addAppender(console);
+  }
+
+  /** For tests that log thousands of lines: only to the list. */
+  void quiet() {
+    if (console != null) logger.detachAppender(console);
   }
 
   TelemetryGateway gateway(String format) {
@@ -72,7 +85,9 @@ class AccessLogTest {
   }
 
   List<String> lines() {
-    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    synchronized (appender) { // lines arrive from the access log's own thread
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   @Test
@@ -113,8 +128,58 @@ class AccessLogTest {
       assertThat(gw.chat(TelemetryGateway.body("gpt-4o", false), "authorization", "Bearer " + GATEWAY_KEY).statusCode())
           .isEqualTo(200);
       TelemetryGateway.await(() -> gw.records.size() == 1, "the record");
+    } // closing writes whatever the access log had queued
+    assertThat(lines()).isEmpty();
+  }
+
+  static UsageRecord record(String id) {
+    return new UsageRecord(id, 0, "openai", "gpt-4o", null, 200, false, TokenUsage.of(3, 4), 0.0001, null, 3, -1, "stop",
+        null, null);
+  }
+
+  @Test
+  void closingWritesEveryQueuedLine() {
+    quiet();
+    AccessLog log = new AccessLog(TelemetrySettings.AccessLog.TEXT);
+    for (int i = 0; i < 5000; i++) log.log(record("q" + i), 1_000_000, -1, null);
+    log.close();
+    assertThat(lines()).hasSize(5000);
+    assertThat(lines().get(4999)).startsWith("request_id=q4999 ");
+  }
+
+  @Test
+  void aStuckLogOutputNeverHoldsUpCallsAndSaysHowManyLinesItDropped() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AppenderBase<ILoggingEvent> stuck = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        try {
+          release.await();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    stuck.start();
+    quiet();
+    logger.detachAppender(appender);
+    logger.addAppender(stuck); // first: every line waits here until released
+    logger.addAppender(appender);
+    AccessLog log = new AccessLog(TelemetrySettings.AccessLog.TEXT);
+    int calls = AccessLog.MAX_QUEUED + 500;
+    try {
+      for (int i = 0; i < calls; i++) log.log(record("s" + i), 1_000_000, -1, null); // returns although nothing is written
       assertThat(lines()).isEmpty();
+    } finally {
+      release.countDown();
+      log.close();
+      logger.detachAppender(stuck);
     }
+    List<String> written = lines().stream().filter(l -> l.startsWith("request_id=s")).toList();
+    String warning = lines().stream().filter(l -> l.contains("dropped")).findFirst().orElseThrow();
+    long dropped = Long.parseLong(warning.substring(0, warning.indexOf(' ')));
+    assertThat(dropped).isBetween(499L, 500L); // the writer may have taken the first line before the queue filled
+    assertThat(written.size() + dropped).isEqualTo(calls);
   }
 
   @Test
