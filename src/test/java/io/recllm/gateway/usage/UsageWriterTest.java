@@ -1,10 +1,13 @@
 package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.recllm.gateway.config.UsageSettings;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,39 @@ class UsageWriterTest {
     } finally {
       writer.close();
       store.close();
+    }
+  }
+
+  @Test
+  void aRecordPostgresRefusesCostsOnlyItself() throws Exception {
+    try (io.recllm.gateway.fakes.PostgresDatabase db = io.recllm.gateway.fakes.PostgresDatabase.create("refused")) {
+      JdbcUsageStore store = JdbcUsageStore.open(StoreLocation.parse(db.storeUrl()));
+      long now = System.currentTimeMillis();
+      // an application that records epoch nanoseconds as milliseconds: a UTC day past PostgreSQL's last date
+      UsageRecord farFuture = UsageRetentionTest.record("far-future", now * 1_000_000);
+      assertThatThrownBy(() -> store.write(List.of(farFuture))).isInstanceOfSatisfying(SQLException.class, e -> {
+        assertThat(e.getSQLState()).isEqualTo("22008"); // datetime_field_overflow
+        assertThat(JdbcUsageStore.refusedTheData(e)).isTrue();
+      });
+      UsageRecord noProvider = UsageRetentionTest.record("no-provider", now);
+      UsageWriter writer = new UsageWriter(store, 1000, 500, 3_600_000, 0);
+      writer.start();
+      try {
+        // refused first, so that the server has given up on the batch while most of it is still being sent
+        writer.offer(farFuture);
+        String content = "x".repeat(2000);
+        for (int i = 0; i < 300; i++) writer.offer(UsageRetentionTest.record("good-" + i, now).withContent(content, content));
+        writer.offer(new UsageRecord("no-provider", now, null, "gpt-4o", null, 200, false, noProvider.usage(), 0, null, 1,
+            -1, null, null, null)); // provider is NOT NULL in the schema
+        assertThat(writer.flush(30_000)).isTrue();
+        assertThat(store.recent(1000)).hasSize(300).extracting(RequestLogEntry::requestId).allMatch(id -> id.startsWith("good-"));
+        assertThat(store.query(UsageQuery.all())).singleElement().satisfies(s -> assertThat(s.calls()).isEqualTo(300));
+        assertThat(writer.dropped()).isEqualTo(2);
+        assertThat(writer.queued()).isZero();
+      } finally {
+        writer.close();
+        store.close();
+      }
     }
   }
 

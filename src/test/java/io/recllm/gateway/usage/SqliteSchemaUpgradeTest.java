@@ -1,0 +1,130 @@
+package io.recllm.gateway.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.provider.TokenUsage;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A SQLite store written by an earlier version opens with every row and id intact, and takes new rows. */
+class SqliteSchemaUpgradeTest {
+
+  static final long T0 = LocalDate.of(2025, 3, 1).atTime(9, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aVersion1DatabaseKeepsItsRowsAndTakesNewOnes() throws Exception {
+    Path file = dir.resolve("usage.db");
+    String url = "jdbc:sqlite:" + file;
+    Flyway.configure(getClass().getClassLoader())
+        .dataSource(url, null, null)
+        .locations("classpath:db/usage/sqlite")
+        .table("usage_schema_history")
+        .target("1")
+        .load()
+        .migrate();
+
+    List<List<Object>> before;
+    try (Connection c = DriverManager.getConnection(url)) {
+      insertV1(c, "old-1", T0, 12, "[{\"role\":\"user\",\"content\":\"tab\\there\"}]");
+      insertV1(c, "old-2", T0 + 1000, 30, null);
+      insertV1(c, "old-3", T0 + 1000, 7, null); // same ts_ms as old-2: the id decides their order
+      insertV1(c, "old-4", T0 + 2000, 5, null);
+      try (Statement s = c.createStatement()) {
+        s.execute("DELETE FROM usage_requests WHERE request_id = 'old-4'"); // AUTOINCREMENT remembers id 4
+        s.execute("INSERT INTO usage_daily VALUES ('2025-03-01', 'openai', 'gpt-4o', 3, 1, 30, 15, 45, 0, 3000, 49)");
+      }
+      before = rows(c);
+    }
+    assertThat(before).hasSize(3);
+
+    UsageSettings settings = new UsageSettings("sqlite:" + file, 0, false, 3_600_000, 500, 1000);
+    try (Usage usage = Usage.open(settings)) {
+      assertThat(usage.recentRequests(100)).extracting(RequestLogEntry::requestId)
+          .containsExactly("old-3", "old-2", "old-1");
+      RequestLogEntry first = usage.recentRequests(100).get(2);
+      assertThat(first.requestContent()).isEqualTo("[{\"role\":\"user\",\"content\":\"tab\\there\"}]");
+      assertThat(first.costUsd()).isEqualTo(0.001);
+      assertThat(first.ttftMs()).isNull();
+      UsageStats total = usage.total(UsageQuery.all());
+      assertThat(total.calls()).isEqualTo(3);
+      assertThat(total.p50LatencyMs()).as("latencies rebuilt from the request rows").isEqualTo(12L);
+
+      usage.record(new UsageRecord("new-1", T0 + 1000, "openai", "gpt-4o", "gpt-4o", 200, false, TokenUsage.of(7, 3),
+          0.0001, "x", 42, -1, "stop", null, null));
+      assertThat(usage.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(usage.recentRequests(100)).extracting(RequestLogEntry::requestId)
+          .containsExactly("new-1", "old-3", "old-2", "old-1");
+    }
+
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      List<List<Object>> after = rows(c);
+      assertThat(after.subList(0, 3)).isEqualTo(before);
+      assertThat(((Number) after.get(3).get(0)).longValue()).as("the new row's id: the deleted 4 comes again").isEqualTo(4L);
+      try (ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'usage_requests'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).doesNotContainIgnoringCase("autoincrement");
+      }
+      List<String> objects = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT name FROM sqlite_master WHERE tbl_name LIKE 'usage_requests%' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+        while (rs.next()) objects.add(rs.getString(1));
+      }
+      assertThat(objects).containsExactly("usage_requests", "usage_requests_ts");
+      try (ResultSet rs = s.executeQuery(
+          "SELECT version, success FROM usage_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+        List<String> applied = new ArrayList<>();
+        while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
+        assertThat(applied).containsExactly("1:true", "2:true");
+      }
+    }
+  }
+
+  private static void insertV1(Connection c, String requestId, long ts, long latency, String content)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO usage_requests (request_id, ts_ms, day, provider, model, response_model, status, stream,
+          prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
+          estimated, cost_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message,
+          client_key_id, request_content, response_content)
+        VALUES (?, ?, '2025-03-01', 'openai', 'gpt-4o', 'gpt-4o-2024-08-06', 200, 0, 10, 5, 15, 2, 1, 3, 0, 0.001,
+          'config:gpt-4o', ?, NULL, 'stop', NULL, NULL, 'key-1', ?, ?)""")) {
+      ps.setString(1, requestId);
+      ps.setLong(2, ts);
+      ps.setLong(3, latency);
+      ps.setString(4, content);
+      ps.setString(5, content == null ? null : "answer\nwith lines");
+      ps.executeUpdate();
+    }
+  }
+
+  /** Every column of every request row, id first, in id order. */
+  private static List<List<Object>> rows(Connection c) throws SQLException {
+    List<List<Object>> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM usage_requests ORDER BY id")) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>(columns);
+        for (int i = 1; i <= columns; i++) row.add(rs.getObject(i));
+        out.add(row);
+      }
+    }
+    return out;
+  }
+}
