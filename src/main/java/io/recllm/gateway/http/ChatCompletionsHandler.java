@@ -66,8 +66,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                        long startNanos) {
     TokenUsage usage = result.usage();
     String responseModel = result.responseModel();
-    Cost cost = services.cost(ref, responseModel, usage, result.serviceTier());
+    Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+    ObjectNode body = result.body();
     ObjectNode ext = null;
     if (services.config().includeExtensions()) {
       ext = Json.object();
@@ -86,7 +87,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
     }
     services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason(),
-        request, services.logContent() ? GatewayServices.responseText(result.body()) : null);
+        request, services.logContent() ? GatewayServices.responseText(body) : null);
   }
 
   static ObjectNode parse(Buffer body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
 import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
@@ -12,6 +13,7 @@ import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.provider.ProviderKeys;
 import io.recllm.gateway.provider.SseEvent;
 import io.recllm.gateway.provider.StreamTranslator;
+import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.provider.UpstreamHttp;
 import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
@@ -65,7 +67,8 @@ public final class OpenAiClient implements ProviderClient {
           if (resp.status() / 100 != 2) {
             throw OpenAiErrors.fromResponse(config.name(), resp.status(), buf.toString(), resp.header("retry-after"));
           }
-          return parseCompletion(buf, resp.header("x-request-id"));
+          ObjectNode parsed = parseCompletion(buf);
+          return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
         }));
   }
 
@@ -113,11 +116,12 @@ public final class OpenAiClient implements ProviderClient {
     return raw.raw();
   }
 
-  private ChatResult parseCompletion(Buffer buf, String upstreamRequestId) {
+  private ObjectNode parseCompletion(Buffer buf) {
     try {
-      return ChatResult.ofRaw(buf, upstreamRequestId);
-    } catch (IllegalArgumentException e) {
-      // the error below
+      JsonNode node = Json.MAPPER.readTree(buf.getBytes());
+      if (node instanceof ObjectNode o) return o;
+    } catch (Exception e) {
+      // fall through to the error below
     }
     throw new GatewayException.ProviderFailure("bad_upstream_response",
         "Provider \"" + config.name() + "\" answered with something that is not a chat completion JSON object", 200,
