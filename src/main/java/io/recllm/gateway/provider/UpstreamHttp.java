@@ -124,7 +124,6 @@ public final class UpstreamHttp implements AutoCloseable {
 
   /** The calling event loop's client (created on first use there), or the shared one off the loops. */
   private HttpClientAgent client() {
-    if (closed) throw new IllegalStateException("the upstream client of provider \"" + config.name() + "\" is closed");
     if (Context.isOnEventLoopThread()) {
       Thread loop = Thread.currentThread();
       HttpClientAgent c = perLoop.get(loop);
@@ -168,6 +167,9 @@ public final class UpstreamHttp implements AutoCloseable {
         .setPort(port)
         .setURI(basePath + path)
         .setHeaders(sent);
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the upstream client of provider \"" + config.name() + "\" is closed"));
+    }
     client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         promise.tryFail(connectionFailure(ar.cause()));
