@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lib import capacity, load, procstat, profile, report, services, startup, ttfb  # noqa: E402
-from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, Gateway, Nginx  # noqa: E402
+from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, Gateway, Nginx, VertxFloor  # noqa: E402
 
 DEFAULT_JAR = os.path.join(REPO_DIR, "target", "rec-llm-gateway-0.1.0-SNAPSHOT-all.jar")
 
@@ -45,6 +45,8 @@ def parse_args(argv):
     p.add_argument("--ttfb-requests", type=int, default=400, help="TTFB samples per target (default 400)")
     p.add_argument("--startup-runs", type=int, default=5, help="start-up measurements (default 5)")
     p.add_argument("--skip-load", action="store_true")
+    p.add_argument("--floor", action="store_true",
+                   help="also measure jvm-floor: a bare Vert.x proxy (bench/java/VertxFloorProxy.java)")
     p.add_argument("--skip-ttfb", action="store_true")
     p.add_argument("--skip-startup", action="store_true")
     p.add_argument("--capacity", action="store_true", help="also run the slow-stream capacity test")
@@ -212,12 +214,15 @@ def main(argv):
             gateways.append(Gateway(name, a.jar, work, upstream_url, store=store, jvm_opts=jvm_opts).start())
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
+        if a.floor:
+            log("starting jvm-floor (bench/java/VertxFloorProxy.java, a bare Vert.x proxy)")
+            targets.append(VertxFloor(a.jar, work, upstream.port, jvm_opts).start())
         for t in targets:
             services.check_target(t.port, body_plain, body_stream, gateway=t in gateways)
         log("all targets answer correctly (JSON completion; SSE stream with [DONE])")
 
         def known_pids():
-            return [p for t in (upstream, proxy, *gateways) for p in t.all_pids()]
+            return [p for t in (upstream, *targets[1:]) for p in t.all_pids()]
 
         if not a.skip_load:
             log(f"warm-up ({a.warmup}s per gateway and mode)")

@@ -200,6 +200,43 @@ class Gateway:
                 self.proc.wait()
 
 
+class VertxFloor:
+    """bench/java/VertxFloorProxy.java: a bare Vert.x proxy with the gateway's transport settings, the
+    floor any Vert.x gateway stands on (no routing, JSON, telemetry or usage)."""
+
+    def __init__(self, jar, work, upstream_port, jvm_opts=()):
+        self.name = "jvm-floor"
+        self.port = free_port()
+        self.cmd = ["java", *[o for o in jvm_opts if not o.startswith("--extra-cp=")], "-cp", jar,
+                    os.path.join(BENCH_DIR, "java", "VertxFloorProxy.java"), str(self.port), str(upstream_port)]
+        self.log = os.path.join(work, "jvm-floor.log")
+        self.proc = None
+
+    def start(self, timeout=60.0):
+        logf = open(self.log, "ab")
+        self.proc = subprocess.Popen(self.cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        logf.close()
+        _started.append(("vertx floor", self))
+        if not wait_port(self.port, timeout):
+            raise RuntimeError(f"the Vert.x floor proxy did not listen within {timeout} s; see {self.log}")
+        return self
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def pids(self):
+        return [self.proc.pid]
+
+    def all_pids(self):
+        return self.pids()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class Direct:
     """The fake upstream itself as a target: its CPU is the upstream nginx's workers'."""
 
