@@ -116,7 +116,32 @@ def store_label(store):
     return re.sub(r"[^a-z0-9]+", "", store.split(":", 1)[0].lower()) or "custom"
 
 
-class Gateway:
+class JvmProcess:
+    """One measured JVM: its pid for the CPU and memory readings, and a stop that lets it shut down."""
+
+    proc = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def pids(self):
+        return [self.proc.pid]
+
+    def all_pids(self):
+        return self.pids()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class Gateway(JvmProcess):
     """The gateway from the fat jar: java [jvm opts] -jar <jar> serve --config <yaml>."""
 
     def __init__(self, name, jar, work, upstream_base_url, store="memory", jvm_opts=(), extra_yaml="",
@@ -180,27 +205,8 @@ class Gateway:
             time.sleep(0.05)
         raise RuntimeError(f"gateway {self.name} did not answer /health within {timeout} s; see {self.log}")
 
-    @property
-    def pid(self):
-        return self.proc.pid
 
-    def pids(self):
-        return [self.proc.pid]
-
-    def all_pids(self):
-        return self.pids()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-class VertxFloor:
+class VertxFloor(JvmProcess):
     """bench/java/VertxFloorProxy.java: a bare Vert.x proxy with the gateway's transport settings, the
     floor any Vert.x gateway stands on (no routing, JSON, telemetry or usage)."""
 
@@ -221,20 +227,6 @@ class VertxFloor:
             raise RuntimeError(f"the Vert.x floor proxy did not listen within {timeout} s; see {self.log}")
         return self
 
-    @property
-    def pid(self):
-        return self.proc.pid
-
-    def pids(self):
-        return [self.proc.pid]
-
-    def all_pids(self):
-        return self.pids()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class Direct:
