@@ -78,6 +78,7 @@ final class AccessLog implements AutoCloseable {
       }
       long lost = dropped.getAndSet(0);
       if (lost > 0) LOG.warn("{} access log line(s) dropped: the log output is slower than the traffic", lost);
+      StdoutBatchAppender.flushAll();
       if (last) return;
       LockSupport.parkNanos(FLUSH_MS * 1_000_000);
     }

@@ -52,13 +52,13 @@ class AccessLogTest {
   void capture() {
     appender.start();
     logger.addAppender(appender);
-    console = logger.getAppender("STDOUT");
+    console = logger.getAppender("ACCESS");
   }
 
   @AfterEach
   void release() {
     logger.detachAppender(appender);
-    if (console != null && logger.getAppender("STDOUT") == null) logger.addAppender(console);
+    if (console != null && logger.getAppender("ACCESS") == null) logger.addAppender(console);
   }
 
   /** For tests that log thousands of lines: only to the list. */
