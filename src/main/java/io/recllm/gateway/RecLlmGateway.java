@@ -26,7 +26,11 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gateway in process: {@code RecLlmGateway.start(config)} starts it and returns once it listens;
@@ -194,27 +198,30 @@ public final class RecLlmGateway implements AutoCloseable {
     }
 
     public RecLlmGateway start() {
-      // Loading the tokenizer takes a few hundred ms: start it first, beside the rest of the start-up,
-      // so the first call that needs it (the mock, usage estimates) does not wait on the event loop.
-      Thread warmUp = new Thread(() -> TokenCounter.count("warm up"), "tokenizer-warm-up");
-      warmUp.setDaemon(true);
-      warmUp.start();
+      // Start-up is mostly class loading, which runs on one thread: the parts that do not depend on each
+      // other load side by side. The tokenizer (a few hundred ms) warms up for the first call that needs it
+      // (the mock, usage estimates); the usage store (migrations, rebuilding totals) and the telemetry
+      // (Micrometer, OpenTelemetry) open while this thread starts Vert.x and the providers.
+      inBackground("tokenizer-warm-up", () -> TokenCounter.count("warm up"));
+      CompletableFuture<Usage> usageOpening = inBackground("usage-store-open", () -> Usage.open(config.usage()));
+      CompletableFuture<Telemetry> telemetryOpening = inBackground("telemetry-open",
+          () -> Telemetry.create(config.telemetry(), meterRegistry, openTelemetry));
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-      Usage usage = Usage.open(config.usage()); // first: a store that cannot be opened stops the start before anything runs
       boolean owns = vertx == null;
-      Vertx vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
+      Vertx vx = null;
       ProviderRegistry registry = null;
-      Telemetry telemetry = null;
       try {
-        telemetry = Telemetry.create(config.telemetry(), meterRegistry, openTelemetry);
-        listeners.forEach(telemetry::attach);
-        blockingListeners.forEach(telemetry::attachBlocking);
+        vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
         Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
         LlmClient llm = llmClient;
         if (llm == null) {
           registry = ProviderRegistry.create(vx, config, env, prices);
           llm = registry;
         }
+        Usage usage = usageOpening.join(); // a store that cannot be opened stops the start
+        Telemetry telemetry = telemetryOpening.join();
+        listeners.forEach(telemetry::attach);
+        blockingListeners.forEach(telemetry::attachBlocking);
         List<UsageSink> allSinks = new ArrayList<>(sinksWith(usage));
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
         GatewayServices services = new GatewayServices(config, telemetry.instrument(llm),
@@ -233,13 +240,33 @@ public final class RecLlmGateway implements AutoCloseable {
         return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();
-        usage.close();
-        if (telemetry != null) telemetry.close();
-        if (owns) vx.close();
-        Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        usageOpening.thenAccept(Usage::close).exceptionally(ignored -> null).join();
+        telemetryOpening.thenAccept(Telemetry::close).exceptionally(ignored -> null).join();
+        if (owns && vx != null) vx.close();
+        Throwable cause = e;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        if (usageOpening.isCompletedExceptionally() && cause instanceof RuntimeException storeFailure) {
+          throw storeFailure; // as it was raised: it names the store and what is wrong with it
+        }
         throw new IllegalStateException("Could not start the gateway on " + config.host() + ":" + config.port() + ": "
             + cause.getMessage(), cause);
       }
+    }
+
+    private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> work) {
+      CompletableFuture<T> result = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        try {
+          result.complete(work.get());
+        } catch (Throwable e) {
+          result.completeExceptionally(e);
+        }
+      }, name);
+      t.setDaemon(true);
+      t.start();
+      return result;
     }
 
     private List<UsageSink> sinksWith(Usage usage) {
