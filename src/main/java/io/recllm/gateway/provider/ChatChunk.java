@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One {@code chat.completion.chunk}, with the few facts the gateway needs about it (model, finish
@@ -58,7 +59,8 @@ public final class ChatChunk {
    */
   public static ChatChunk parse(String raw) {
     ChatChunk c = new ChatChunk(raw, null, null);
-    try (JsonParser p = Json.MAPPER.createParser(raw)) {
+    // from bytes: Jackson's byte parser matches field names by their bytes, faster than its char parser
+    try (JsonParser p = Json.MAPPER.createParser(raw.getBytes(StandardCharsets.UTF_8))) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
       c.scanTop(p);
     } catch (IOException e) {
