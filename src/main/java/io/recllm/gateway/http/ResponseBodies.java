@@ -18,7 +18,7 @@ final class ResponseBodies {
   /** @param extension the {@code x_rec_llm} object, or null to answer the body unchanged */
   static Buffer encode(ChatResult result, ObjectNode extension) throws JsonProcessingException {
     Buffer raw = result.raw();
-    if (raw != null) {
+    if (raw != null && (extension == null || !result.body().has("x_rec_llm"))) { // an upstream gateway's own: replaced below
       if (extension == null) return raw;
       int close = lastClosingBrace(raw);
       if (close > 0) {
@@ -35,6 +35,25 @@ final class ResponseBodies {
     ObjectNode body = result.body();
     if (extension != null) body.set("x_rec_llm", extension);
     return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
+  }
+
+  /**
+   * {@code objectJson} with {@code "name": value} added before its closing brace, or null when that
+   * cannot be done by splicing (not an object, or the member is there already and must be replaced).
+   */
+  static String withMember(String objectJson, String name, ObjectNode value) {
+    int close = objectJson.length() - 1;
+    while (close >= 0 && isWhitespace(objectJson.charAt(close))) close--;
+    if (close <= 0 || objectJson.charAt(close) != '}' || objectJson.contains('"' + name + '"')) return null;
+    int before = close - 1;
+    while (before >= 0 && isWhitespace(objectJson.charAt(before))) before--;
+    if (before < 0) return null;
+    boolean empty = objectJson.charAt(before) == '{';
+    return objectJson.substring(0, close) + (empty ? "\"" : ",\"") + name + "\":" + value + objectJson.substring(close);
+  }
+
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
   /** Index of the top-level object's closing brace: the last non-whitespace byte, or -1. */

@@ -44,7 +44,7 @@ final class StreamRelay {
   private boolean finished;
   private long ttftNanos = -1;
   private TokenUsage usage;
-  private ObjectNode usageChunk;
+  private ChatChunk usageChunk;
   private String finishReason;
   private String responseModel;
   private String serviceTier;
@@ -89,7 +89,7 @@ final class StreamRelay {
       usage = chunk.usage();
       completionText = null; // the upstream counted; no estimate needed
       if (!chunk.hasChoices()) {
-        usageChunk = chunk.json(); // held back: x_rec_llm needs the final latency, and the client may not want it
+        usageChunk = chunk; // held back: x_rec_llm needs the final latency, and the client may not want it
         return;
       }
     }
@@ -162,15 +162,15 @@ final class StreamRelay {
     long latencyMs = elapsedMs();
     Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
     if (clientWantsUsage) {
-      ObjectNode chunk = usageChunk != null ? usageChunk : syntheticUsageChunk(finalUsage);
+      ObjectNode ext = null;
       if (services.config().includeExtensions()) {
-        ObjectNode ext = chunk.putObject("x_rec_llm");
+        ext = io.recllm.gateway.json.Json.object();
         ext.put("provider", ref.provider());
         ext.put("latency_ms", latencyMs);
         ext.put("cost_usd", cost.usd());
         ext.put("time_to_first_token_ms", ttftMs());
       }
-      write(chunk.toString());
+      write(usageChunkText(ext, finalUsage));
     }
     if (!headersSent) sendHeaders();
     finished = true;
@@ -216,6 +216,21 @@ final class StreamRelay {
     long prompt = TokenCounter.countPrompt(request.get("messages"));
     long completion = completionText == null ? 0 : completionText.tokens();
     return new TokenUsage(prompt, completion, prompt + completion, 0, 0, 0, true);
+  }
+
+  /**
+   * The usage chunk the client gets, with {@code x_rec_llm} when {@code ext} is set. The upstream's own
+   * text is kept and the member spliced into it, rather than building and serialising its tree again.
+   */
+  private String usageChunkText(ObjectNode ext, TokenUsage finalUsage) {
+    if (usageChunk != null && usageChunk.raw() != null) {
+      if (ext == null) return usageChunk.raw();
+      String spliced = ResponseBodies.withMember(usageChunk.raw(), "x_rec_llm", ext);
+      if (spliced != null) return spliced;
+    }
+    ObjectNode chunk = usageChunk != null ? usageChunk.json() : syntheticUsageChunk(finalUsage);
+    if (ext != null) chunk.set("x_rec_llm", ext);
+    return chunk.toString();
   }
 
   private ObjectNode syntheticUsageChunk(TokenUsage u) {

@@ -115,6 +115,16 @@ class ChatCompletionsEndToEndTest {
   }
 
   @Test
+  void anUpstreamGatewaysOwnExtensionIsReplacedNotRepeated() throws Exception {
+    String answer = Fixtures.read("openai/chat_completion_text.json").stripTrailing();
+    upstream.respondJson(200, answer.substring(0, answer.length() - 1) + ",\"x_rec_llm\":{\"provider\":\"far-away\"}}");
+    String body = gw.post("/v1/chat/completions",
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").body();
+    assertThat(body.split("x_rec_llm", -1)).hasSize(2);
+    assertThat(Json.MAPPER.readTree(body).at("/x_rec_llm/provider").asText()).isEqualTo("openai");
+  }
+
+  @Test
   void modelNamesWithColonsReachTheDefaultProviderIntact() throws Exception {
     upstream.respondJson(200, Fixtures.read("openai/chat_completion_text.json"));
     for (String model : new String[] {"ft:gpt-4o-mini:acme:custom:id", "llama3:8b"}) {

@@ -77,6 +77,9 @@ class StreamingEndToEndTest {
     // every event but the usage chunk is forwarded byte for byte
     assertThat(got.subList(0, got.size() - 2)).isEqualTo(expected.subList(0, expected.size() - 2));
     assertThat(got.get(got.size() - 1)).isEqualTo("[DONE]");
+    String expectedUsage = expected.get(expected.size() - 2).stripTrailing();
+    assertThat(got.get(got.size() - 2)).as("the usage chunk keeps the upstream's text, x_rec_llm added at the end")
+        .startsWith(expectedUsage.substring(0, expectedUsage.length() - 1) + ",\"x_rec_llm\":{");
     ObjectNode usageChunk = (ObjectNode) Json.MAPPER.readTree(got.get(got.size() - 2));
     JsonNode ext = usageChunk.remove("x_rec_llm");
     assertThat(usageChunk).isEqualTo(Json.MAPPER.readTree(expected.get(expected.size() - 2)));
@@ -92,6 +95,17 @@ class StreamingEndToEndTest {
     assertThat(r.usage().estimated()).isFalse();
     assertThat(r.finishReason()).isEqualTo("stop");
     assertThat(r.responseModel()).isEqualTo("gpt-4o-2024-08-06");
+  }
+
+  @Test
+  void anUpstreamGatewaysOwnExtensionIsReplacedNotRepeated() throws Exception {
+    String chained = TEXT.replace("\"choices\":[],\"usage\":{", "\"x_rec_llm\":{\"provider\":\"far-away\"},\"choices\":[],\"usage\":{");
+    assertThat(chained).isNotEqualTo(TEXT);
+    upstream.respondSse(chained, 0);
+    List<String> got = data(gw.post("/v1/chat/completions", request(true)));
+    String usageChunk = got.get(got.size() - 2);
+    assertThat(usageChunk.split("x_rec_llm", -1)).hasSize(2);
+    assertThat(Json.MAPPER.readTree(usageChunk).at("/x_rec_llm/provider").asText()).isEqualTo("openai");
   }
 
   @Test
