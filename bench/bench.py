@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lib import capacity, load, procstat, profile, report, services, startup, ttfb  # noqa: E402
-from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, Gateway, Nginx, VertxFloor  # noqa: E402
+from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, FloorProxy, Gateway, Nginx  # noqa: E402
 
 DEFAULT_JAR = os.path.join(REPO_DIR, "target", "rec-llm-gateway-0.1.0-SNAPSHOT-all.jar")
 
@@ -46,7 +46,7 @@ def parse_args(argv):
     p.add_argument("--startup-runs", type=int, default=5, help="start-up measurements (default 5)")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
-                   help="also measure jvm-floor: a bare Vert.x proxy (bench/java/VertxFloorProxy.java)")
+                   help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
     p.add_argument("--skip-ttfb", action="store_true")
     p.add_argument("--skip-startup", action="store_true")
     p.add_argument("--capacity", action="store_true", help="also run the slow-stream capacity test")
@@ -215,8 +215,9 @@ def main(argv):
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
-            log("starting jvm-floor (bench/java/VertxFloorProxy.java, a bare Vert.x proxy)")
-            targets.append(VertxFloor(a.jar, work, upstream.port, jvm_opts).start())
+            for name in FloorProxy.SOURCES:
+                log(f"starting {name} (bench/java/{FloorProxy.SOURCES[name]})")
+                targets.append(FloorProxy(name, a.jar, work, upstream.port, jvm_opts).start())
         for t in targets:
             services.check_target(t.port, body_plain, body_stream, gateway=t in gateways)
         log("all targets answer correctly (JSON completion; SSE stream with [DONE])")

@@ -206,27 +206,30 @@ class Gateway(JvmProcess):
         raise RuntimeError(f"gateway {self.name} did not answer /health within {timeout} s; see {self.log}")
 
 
-class VertxFloor(JvmProcess):
-    """bench/java/VertxFloorProxy.java: a bare Vert.x proxy with the gateway's transport settings, the
-    floor any Vert.x gateway stands on (no routing, JSON, telemetry or usage)."""
+class FloorProxy(JvmProcess):
+    """A bare JVM proxy from bench/java/, run from the gateway's jar (which carries Vert.x, Netty and the
+    epoll transport): what a JVM gateway costs before doing any of its own work (no routing, JSON,
+    telemetry or usage). `vertx-floor` is VertxFloorProxy.java (the gateway's server and client options);
+    `netty-floor` is NettyFloorProxy.java (Netty alone, same two epoll event loops)."""
 
-    def __init__(self, jar, work, upstream_port, jvm_opts=()):
-        self.name = "jvm-floor"
+    SOURCES = {"vertx-floor": "VertxFloorProxy.java", "netty-floor": "NettyFloorProxy.java"}
+
+    def __init__(self, name, jar, work, upstream_port, jvm_opts=()):
+        self.name = name
         self.port = free_port()
         self.cmd = ["java", *[o for o in jvm_opts if not o.startswith("--extra-cp=")], "-cp", jar,
-                    os.path.join(BENCH_DIR, "java", "VertxFloorProxy.java"), str(self.port), str(upstream_port)]
-        self.log = os.path.join(work, "jvm-floor.log")
+                    os.path.join(BENCH_DIR, "java", self.SOURCES[name]), str(self.port), str(upstream_port)]
+        self.log = os.path.join(work, name + ".log")
         self.proc = None
 
     def start(self, timeout=60.0):
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(self.cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         logf.close()
-        _started.append(("vertx floor", self))
+        _started.append((self.name, self))
         if not wait_port(self.port, timeout):
-            raise RuntimeError(f"the Vert.x floor proxy did not listen within {timeout} s; see {self.log}")
+            raise RuntimeError(f"{self.name} did not listen within {timeout} s; see {self.log}")
         return self
-
 
 
 class Direct:
