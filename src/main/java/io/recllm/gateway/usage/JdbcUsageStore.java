@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -179,7 +180,7 @@ final class JdbcUsageStore implements AutoCloseable {
   }
 
   /** Writes one batch in one transaction. */
-  void write(List<UsageRecord> batch) throws SQLException {
+  synchronized void write(List<UsageRecord> batch) throws SQLException {
     if (batch.isEmpty()) return;
     // Sorted so that two nodes upserting the same days lock rows in the same order and never deadlock.
     Map<UsageKey, Totals> daily = new TreeMap<>(UsageKey.ORDER);
@@ -189,49 +190,84 @@ final class JdbcUsageStore implements AutoCloseable {
           r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), Totals.nanoUsd(r.costUsd()),
           r.latencyMs());
     }
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (dialect == Dialect.POSTGRESQL) copyRequests(c, batch); else insertRequests(c, batch);
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
-          for (Map.Entry<UsageKey, Totals> e : daily.entrySet()) {
-            Totals t = e.getValue();
-            int i = 1;
-            setDay(ps, i++, e.getKey().date());
-            ps.setString(i++, text(e.getKey().provider()));
-            ps.setString(i++, text(e.getKey().model()));
-            ps.setLong(i++, t.calls);
-            ps.setLong(i++, t.errors);
-            ps.setLong(i++, t.promptTokens);
-            ps.setLong(i++, t.completionTokens);
-            ps.setLong(i++, t.totalTokens);
-            ps.setLong(i++, t.cachedTokens);
-            ps.setLong(i++, t.costNanoUsd);
-            ps.setLong(i, t.latencyMsSum);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    }
-  }
-
-  private void insertRequests(Connection c, List<UsageRecord> batch) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST)) {
-      Parameters row = new Parameters(ps);
-      for (UsageRecord r : batch) {
-        row.index = 1;
-        requestFields(r, row);
+    Writing w = writing();
+    try {
+      if (dialect == Dialect.POSTGRESQL) copyRequests(w.connection, batch); else insertRequests(w.insertRequest, batch);
+      PreparedStatement ps = w.upsertDaily;
+      for (Map.Entry<UsageKey, Totals> e : daily.entrySet()) {
+        Totals t = e.getValue();
+        int i = 1;
+        setDay(ps, i++, e.getKey().date());
+        ps.setString(i++, text(e.getKey().provider()));
+        ps.setString(i++, text(e.getKey().model()));
+        ps.setLong(i++, t.calls);
+        ps.setLong(i++, t.errors);
+        ps.setLong(i++, t.promptTokens);
+        ps.setLong(i++, t.completionTokens);
+        ps.setLong(i++, t.totalTokens);
+        ps.setLong(i++, t.cachedTokens);
+        ps.setLong(i++, t.costNanoUsd);
+        ps.setLong(i, t.latencyMsSum);
         ps.addBatch();
       }
       ps.executeBatch();
+      w.connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(w.connection);
+      releaseWriting(); // it may be broken; the next batch starts on a fresh connection
+      throw e;
     }
+    if (System.nanoTime() - w.since > HOLD_WRITE_CONNECTION_NANOS) releaseWriting();
+  }
+
+  /** How long the writer keeps one pooled connection before handing it back (so the pool can still retire it). */
+  private static final long HOLD_WRITE_CONNECTION_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /**
+   * The writer's connection, held from batch to batch with its two statements prepared: borrowing a
+   * connection, switching auto-commit and preparing the statements again for every batch cost about a
+   * fifth of what a SQLite row costs to write.
+   */
+  private record Writing(Connection connection, PreparedStatement insertRequest, PreparedStatement upsertDaily, long since) {}
+
+  private Writing writing;
+
+  private Writing writing() throws SQLException {
+    if (writing != null) return writing;
+    Connection c = pool.getConnection();
+    try {
+      c.setAutoCommit(false);
+      PreparedStatement insert = dialect == Dialect.POSTGRESQL ? null : c.prepareStatement(INSERT_REQUEST);
+      writing = new Writing(c, insert, c.prepareStatement(UPSERT_DAILY), System.nanoTime());
+      return writing;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  private synchronized void releaseWriting() {
+    if (writing == null) return;
+    closeQuietly(writing.connection); // back to the pool, which closes the statements and restores auto-commit
+    writing = null;
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // a connection that cannot even be closed is discarded by the pool
+    }
+  }
+
+  private void insertRequests(PreparedStatement ps, List<UsageRecord> batch) throws SQLException {
+    Parameters row = new Parameters(ps);
+    for (UsageRecord r : batch) {
+      row.index = 1;
+      requestFields(r, row);
+      ps.addBatch();
+    }
+    ps.executeBatch();
   }
 
   /**
@@ -338,9 +374,20 @@ final class JdbcUsageStore implements AutoCloseable {
       ps.setDouble(index++, value);
     }
 
+    private LocalDate lastDay;
+    private String lastDayText;
+
     @Override
     public void date(LocalDate value) throws SQLException {
-      setDay(ps, index++, value);
+      if (dialect == Dialect.POSTGRESQL) {
+        setDay(ps, index++, value);
+        return;
+      }
+      if (!value.equals(lastDay)) { // a batch is nearly always one day: format it once
+        lastDay = value;
+        lastDayText = value.toString();
+      }
+      ps.setString(index++, lastDayText);
     }
   }
 
@@ -541,6 +588,7 @@ final class JdbcUsageStore implements AutoCloseable {
 
   @Override
   public void close() {
+    releaseWriting();
     pool.close();
   }
 }
