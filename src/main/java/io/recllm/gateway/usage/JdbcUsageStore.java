@@ -43,7 +43,7 @@ final class JdbcUsageStore implements AutoCloseable {
   /** The versions of the scripts under {@code db/usage/<dialect>/}, in order (a test keeps the two in step). */
   static final Map<Dialect, List<String>> SHIPPED_VERSIONS = Map.of(
       Dialect.SQLITE, List.of("1", "2"),
-      Dialect.POSTGRESQL, List.of("1"));
+      Dialect.POSTGRESQL, List.of("1", "2"));
 
   private static final String REQUEST_COLUMNS = """
       request_id, ts_ms, day, provider, model, response_model, status, stream,
@@ -475,7 +475,7 @@ final class JdbcUsageStore implements AutoCloseable {
     String select = dims.isEmpty() ? "" : String.join(", ", dims) + ", ";
     String group = dims.isEmpty() ? "" : " GROUP BY " + String.join(", ", dims);
     List<Object> args = new ArrayList<>();
-    String where = where(q, args);
+    String where = where(q, args, false);
 
     Map<UsageKey, Totals> groups = new TreeMap<>(UsageKey.ORDER);
     try (Connection c = pool.getConnection()) {
@@ -492,9 +492,11 @@ final class JdbcUsageStore implements AutoCloseable {
         }
       }
       if (dialect == Dialect.POSTGRESQL && !groups.isEmpty()) {
+        List<Object> rowArgs = new ArrayList<>();
         String pct = "SELECT " + select + "percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50, "
-            + "percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95 FROM usage_requests" + where + group;
-        try (PreparedStatement ps = prepare(c, pct, args); ResultSet rs = ps.executeQuery()) {
+            + "percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95 FROM usage_requests"
+            + where(q, rowArgs, true) + group;
+        try (PreparedStatement ps = prepare(c, pct, rowArgs); ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             Totals t = groups.get(keyOf(rs, q));
             if (t == null) continue;
@@ -511,15 +513,20 @@ final class JdbcUsageStore implements AutoCloseable {
     return out;
   }
 
-  private String where(UsageQuery q, List<Object> args) {
+  /**
+   * The query's filters as SQL. On the request rows ({@code requestRows}) dates become a range of
+   * {@code ts_ms}, which the rows' {@code day} is derived from: that index is kept anyway for the
+   * request log and retention, and an index on {@code day} as well would cost every written row.
+   */
+  private String where(UsageQuery q, List<Object> args, boolean requestRows) {
     List<String> conditions = new ArrayList<>();
     if (q.from() != null) {
-      conditions.add("day >= ?");
-      args.add(q.from());
+      conditions.add(requestRows ? "ts_ms >= ?" : "day >= ?");
+      args.add(requestRows ? startMillis(q.from().toEpochDay()) : q.from());
     }
     if (q.to() != null) {
-      conditions.add("day <= ?");
-      args.add(q.to());
+      conditions.add(requestRows ? "ts_ms < ?" : "day <= ?");
+      args.add(requestRows ? startMillis(q.to().toEpochDay() + 1) : q.to());
     }
     if (q.provider() != null) {
       conditions.add("provider = ?");
@@ -532,11 +539,18 @@ final class JdbcUsageStore implements AutoCloseable {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
+  /** The first millisecond of a UTC date, held to the range of a long for dates no call can have. */
+  static long startMillis(long epochDay) {
+    long limit = Long.MAX_VALUE / UsageKey.MILLIS_PER_DAY;
+    return Math.max(-limit, Math.min(limit, epochDay)) * UsageKey.MILLIS_PER_DAY;
+  }
+
   private PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     for (int i = 0; i < args.size(); i++) {
       Object a = args.get(i);
       if (a instanceof LocalDate d) setDay(ps, i + 1, d);
+      else if (a instanceof Long l) ps.setLong(i + 1, l);
       else ps.setString(i + 1, text((String) a));
     }
     return ps;
