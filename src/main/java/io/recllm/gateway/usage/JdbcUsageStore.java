@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -180,8 +181,17 @@ final class JdbcUsageStore implements AutoCloseable {
   }
 
   /** Writes one batch in one transaction. */
-  synchronized void write(List<UsageRecord> batch) throws SQLException {
+  void write(List<UsageRecord> batch) throws SQLException {
     if (batch.isEmpty()) return;
+    writeLock.lock();
+    try {
+      writeLocked(batch);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void writeLocked(List<UsageRecord> batch) throws SQLException {
     // Sorted so that two nodes upserting the same days lock rows in the same order and never deadlock.
     Map<UsageKey, Totals> daily = new TreeMap<>(UsageKey.ORDER);
     for (UsageRecord r : batch) {
@@ -230,6 +240,7 @@ final class JdbcUsageStore implements AutoCloseable {
    */
   private record Writing(Connection connection, PreparedStatement insertRequest, PreparedStatement upsertDaily, long since) {}
 
+  private final ReentrantLock writeLock = new ReentrantLock(); // guards writing
   private Writing writing;
 
   private Writing writing() throws SQLException {
@@ -246,7 +257,7 @@ final class JdbcUsageStore implements AutoCloseable {
     }
   }
 
-  private synchronized void releaseWriting() {
+  private void releaseWriting() {
     if (writing == null) return;
     closeQuietly(writing.connection); // back to the pool, which closes the statements and restores auto-commit
     writing = null;
@@ -602,7 +613,15 @@ final class JdbcUsageStore implements AutoCloseable {
 
   @Override
   public void close() {
-    releaseWriting();
+    // A write still hanging on the database (the writer gave up waiting for it) keeps its connection;
+    // closing the pool aborts it rather than this waiting for it.
+    if (writeLock.tryLock()) {
+      try {
+        releaseWriting();
+      } finally {
+        writeLock.unlock();
+      }
+    }
     pool.close();
   }
 }
