@@ -70,8 +70,12 @@ def goals(results):
                     f"{soak['growth_pct']:+.1f}%", soak["growth_pct"] <= 5 and soak["to_minute"] >= 10))
     st = results.get("startup")
     if st:
-        out.append(("start-up to first answered request ≤ 1.5 s", f"{st['first_mock_ms_median']:.0f} ms median "
-                    f"(max {st['first_mock_ms_max']:.0f} ms)", st["first_mock_ms_median"] <= 1500))
+        # every store measured, each judged on its own: the default store is what a newcomer starts with
+        runs = [(st.get("store", "memory"), st), *(results.get("startup_other_stores") or {}).items()]
+        for store, s in runs:
+            out.append((f"usage.store {store}: start-up to first answered request ≤ 1.5 s",
+                        f"{s['first_mock_ms_median']:.0f} ms median (max {s['first_mock_ms_max']:.0f} ms)",
+                        s["first_mock_ms_median"] <= 1500))
     return out
 
 
