@@ -3,6 +3,7 @@ package io.recllm.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.fakes.PostgresDatabase;
 import io.recllm.gateway.provider.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Request rows past usage.retention_days go; the daily totals stay. */
@@ -53,6 +56,36 @@ class UsageRetentionTest {
     try (Usage usage = Usage.open(settings)) {
       Thread.sleep(200);
       assertThat(usage.recentRequests(10)).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void thePurgeDeletesWhatIsOlderThanTheCutoffAndNothingElse(String kind) throws Exception {
+    PostgresDatabase db = kind.equals("postgresql") ? PostgresDatabase.create("retention") : null;
+    String url = db != null ? db.storeUrl() : "sqlite:" + dir.resolve("p.db");
+    long now = System.currentTimeMillis();
+    long day = TimeUnit.DAYS.toMillis(1);
+    try {
+      try (Usage usage = Usage.open(UsageSettings.DEFAULT.withStore(url))) {
+        usage.record(record("old", now - 40 * day));
+        usage.record(record("new", now));
+        assertThat(usage.flush(Duration.ofSeconds(10))).isTrue();
+      }
+      JdbcUsageStore store = JdbcUsageStore.open(StoreLocation.parse(url));
+      try {
+        assertThat(store.deleteRequestsBefore(now - 50 * day)).as("nothing is that old").isZero();
+        assertThat(store.deleteRequestsBefore(now - 40 * day)).as("the cutoff itself is kept").isZero();
+        assertThat(store.deleteRequestsBefore(now - 30 * day)).isEqualTo(1);
+        assertThat(store.deleteRequestsBefore(now - 30 * day)).isZero();
+        assertThat(store.recent(10)).extracting(RequestLogEntry::requestId).containsExactly("new");
+        assertThat(store.deleteRequestsBefore(now + day)).isEqualTo(1);
+        assertThat(store.deleteRequestsBefore(now + day)).as("an empty table").isZero();
+      } finally {
+        store.close();
+      }
+    } finally {
+      if (db != null) db.close();
     }
   }
 
