@@ -236,7 +236,7 @@ final class JdbcUsageStore implements AutoCloseable {
   /**
    * The writer's connection, held from batch to batch with its two statements prepared: borrowing a
    * connection, switching auto-commit and preparing the statements again for every batch cost about a
-   * fifth of what a SQLite row costs to write.
+   * tenth of what a SQLite row costs to write.
    */
   private record Writing(Connection connection, PreparedStatement insertRequest, PreparedStatement upsertDaily, long since) {}
 
@@ -538,8 +538,8 @@ final class JdbcUsageStore implements AutoCloseable {
 
   /**
    * The query's filters as SQL. On the request rows ({@code requestRows}) dates become a range of
-   * {@code ts_ms}, which the rows' {@code day} is derived from: that index is kept anyway for the
-   * request log and retention, and an index on {@code day} as well would cost every written row.
+   * {@code ts_ms}, which each row's {@code day} is derived from and whose index the request log and
+   * the retention need anyway: an index on {@code day} as well would cost every written row.
    */
   private String where(UsageQuery q, List<Object> args, boolean requestRows) {
     List<String> conditions = new ArrayList<>();
