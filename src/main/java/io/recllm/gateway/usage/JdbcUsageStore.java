@@ -46,6 +46,26 @@ final class JdbcUsageStore implements AutoCloseable {
       Dialect.SQLITE, List.of("1", "2"),
       Dialect.POSTGRESQL, List.of("1", "2"));
 
+  /** The SQLite scripts in order, for a new database (see {@link #createNewSqlite}). */
+  static final List<String> SQLITE_SCRIPTS = List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql");
+
+  /** Flyway's schema history table on SQLite, as Flyway itself creates it. */
+  private static final String SQLITE_HISTORY_DDL = """
+      CREATE TABLE "usage_schema_history" (
+          "installed_rank" INT NOT NULL PRIMARY KEY,
+          "version" VARCHAR(50),
+          "description" VARCHAR(200) NOT NULL,
+          "type" VARCHAR(20) NOT NULL,
+          "script" VARCHAR(1000) NOT NULL,
+          "checksum" INT,
+          "installed_by" VARCHAR(100) NOT NULL,
+          "installed_on" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
+          "execution_time" INT NOT NULL,
+          "success" BOOLEAN NOT NULL
+      )""";
+  private static final String SQLITE_HISTORY_INDEX =
+      "CREATE INDEX \"usage_schema_history_s_idx\" ON \"usage_schema_history\" (\"success\")";
+
   private static final String REQUEST_COLUMNS = """
       request_id, ts_ms, day, provider, model, response_model, status, stream,
         prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
@@ -121,6 +141,10 @@ final class JdbcUsageStore implements AutoCloseable {
       LOG.info("Usage store {} at schema version {}", location.display(), shipped.get(shipped.size() - 1));
       return new JdbcUsageStore(pool, dialect, location);
     }
+    if (dialect == Dialect.SQLITE && createNewSqlite(pool)) {
+      LOG.info("Usage store {} created at schema version {}", location.display(), shipped.get(shipped.size() - 1));
+      return new JdbcUsageStore(pool, dialect, location);
+    }
     try {
       MigrateResult result = Flyway.configure(JdbcUsageStore.class.getClassLoader())
           .dataSource(pool)
@@ -155,6 +179,76 @@ final class JdbcUsageStore implements AutoCloseable {
       return applied.equals(shipped);
     } catch (SQLException e) {
       return false;
+    }
+  }
+
+  /**
+   * A new, empty SQLite database gets the shipped scripts run in one transaction and the history Flyway
+   * would have written beside them (the same table, rows and checksums; SchemaFastPathTest holds them to
+   * Flyway's own), so that the very first start does not load Flyway either: about 0.2 s of it. Any
+   * other state, or any failure here (another process creating it at the same moment), is left to Flyway.
+   */
+  static boolean createNewSqlite(DataSource pool) {
+    try (Connection c = pool.getConnection()) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+        if (!rs.next() || rs.getInt(1) != 0) return false;
+      }
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(SQLITE_HISTORY_DDL);
+        s.executeUpdate(SQLITE_HISTORY_INDEX);
+        PreparedStatement history = c.prepareStatement("INSERT INTO " + SCHEMA_HISTORY + " (installed_rank, version, "
+            + "description, type, script, checksum, installed_by, execution_time, success) "
+            + "VALUES (?, ?, ?, 'SQL', ?, ?, '', ?, 1)");
+        int rank = 1;
+        for (String script : SQLITE_SCRIPTS) {
+          String sql = resourceText("db/usage/sqlite/" + script);
+          long t0 = System.nanoTime();
+          s.executeUpdate(sql); // SQLite's exec: every statement of the script
+          String name = script.substring(0, script.length() - ".sql".length());
+          history.setInt(1, rank++);
+          history.setString(2, name.substring(1, name.indexOf("__")));
+          history.setString(3, name.substring(name.indexOf("__") + 2).replace('_', ' '));
+          history.setString(4, script);
+          history.setInt(5, flywayChecksum(sql));
+          history.setLong(6, (System.nanoTime() - t0) / 1_000_000);
+          history.executeUpdate();
+        }
+        history.close();
+        c.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        LOG.debug("Creating the new SQLite schema directly failed; Flyway will: {}", rootMessage(e));
+        return false;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Flyway's checksum of a script: CRC-32 over the UTF-8 bytes of each line without its line break, BOM dropped. */
+  static int flywayChecksum(String script) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.StringReader(
+        script.startsWith("\uFEFF") ? script.substring(1) : script))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        crc.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return (int) crc.getValue();
+  }
+
+  private static String resourceText(String path) {
+    try (java.io.InputStream in = JdbcUsageStore.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) throw new IllegalStateException(path + " is missing from the class path");
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

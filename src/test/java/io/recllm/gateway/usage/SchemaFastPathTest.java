@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -55,6 +56,68 @@ class SchemaFastPathTest {
       // the schema the fast path trusted is really there: the tables answer
       assertThat(again.recent(10)).isEmpty();
     }
+  }
+
+  @Test
+  void theSqliteScriptsAreTheFilesUnderDbUsage() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/usage/sqlite"))) {
+      assertThat(JdbcUsageStore.SQLITE_SCRIPTS).isEqualTo(files.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .sorted(Comparator.comparingInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))))
+          .toList());
+    }
+  }
+
+  /**
+   * A new SQLite database is created without Flyway: it must be exactly what Flyway makes of the same
+   * scripts (schema, history rows, checksums), so that Flyway later validates it and migrates it on.
+   */
+  @Test
+  void aNewSqliteDatabaseIsWhatFlywayWouldHaveMade() throws Exception {
+    String direct = "jdbc:sqlite:" + dir.resolve("direct.db");
+    String flyway = "jdbc:sqlite:" + dir.resolve("flyway.db");
+    SQLiteDataSource directDs = new SQLiteDataSource();
+    directDs.setUrl(direct);
+    assertThat(JdbcUsageStore.createNewSqlite(directDs)).isTrue();
+    assertThat(JdbcUsageStore.createNewSqlite(directDs)).as("only ever on an empty database").isFalse();
+
+    SQLiteDataSource flywayDs = new SQLiteDataSource();
+    flywayDs.setUrl(flyway);
+    Flyway.configure(JdbcUsageStore.class.getClassLoader()).dataSource(flywayDs)
+        .locations("classpath:db/usage/sqlite").table(JdbcUsageStore.SCHEMA_HISTORY).load().migrate();
+
+    String schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name";
+    String history = "SELECT installed_rank, version, description, type, script, checksum, installed_by, success FROM "
+        + JdbcUsageStore.SCHEMA_HISTORY + " ORDER BY installed_rank";
+    assertThat(rows(direct, schema)).isEqualTo(rows(flyway, schema)).hasSizeGreaterThan(5);
+    assertThat(rows(direct, history)).isEqualTo(rows(flyway, history)).hasSize(JdbcUsageStore.SQLITE_SCRIPTS.size());
+
+    Flyway onDirect = Flyway.configure(JdbcUsageStore.class.getClassLoader()).dataSource(directDs)
+        .locations("classpath:db/usage/sqlite").table(JdbcUsageStore.SCHEMA_HISTORY).load();
+    assertThat(onDirect.validateWithResult().validationSuccessful).isTrue();
+    assertThat(onDirect.migrate().migrationsExecuted).isZero();
+  }
+
+  @Test
+  void flywaysChecksumIgnoresLineBreaksAndTheByteOrderMark() {
+    int unix = JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n");
+    assertThat(JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\r\nCREATE TABLE b (y INT);\r\n")).isEqualTo(unix);
+    assertThat(JdbcUsageStore.flywayChecksum("\uFEFFCREATE TABLE a (x INT);\nCREATE TABLE b (y INT);")).isEqualTo(unix);
+    assertThat(JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (z INT);\n")).isNotEqualTo(unix);
+  }
+
+  private static List<List<Object>> rows(String url, String sql) throws Exception {
+    List<List<Object>> out = new java.util.ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
+        out.add(row);
+      }
+    }
+    return out;
   }
 
   private static List<String> scriptVersions(String dialect) throws IOException {
