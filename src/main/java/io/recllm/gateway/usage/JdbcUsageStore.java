@@ -2,6 +2,12 @@ package io.recllm.gateway.usage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -41,13 +48,15 @@ final class JdbcUsageStore implements AutoCloseable {
 
   static final String SCHEMA_HISTORY = "usage_schema_history";
 
-  /** The versions of the scripts under {@code db/usage/<dialect>/}, in order (a test keeps the two in step). */
-  static final Map<Dialect, List<String>> SHIPPED_VERSIONS = Map.of(
-      Dialect.SQLITE, List.of("1", "2"),
-      Dialect.POSTGRESQL, List.of("1", "2"));
+  /** The scripts under {@code db/usage/<dialect>/}, in order (a test keeps the two in step). */
+  static final Map<Dialect, List<String>> SHIPPED_SCRIPTS = Map.of(
+      Dialect.SQLITE, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql"),
+      Dialect.POSTGRESQL, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql"));
 
-  /** The SQLite scripts in order, for a new database (see {@link #createNewSqlite}). */
-  static final List<String> SQLITE_SCRIPTS = List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql");
+  /** Their versions, as Flyway reads them from the names. */
+  static final Map<Dialect, List<String>> SHIPPED_VERSIONS = Map.of(
+      Dialect.SQLITE, SHIPPED_SCRIPTS.get(Dialect.SQLITE).stream().map(JdbcUsageStore::versionOf).toList(),
+      Dialect.POSTGRESQL, SHIPPED_SCRIPTS.get(Dialect.POSTGRESQL).stream().map(JdbcUsageStore::versionOf).toList());
 
   /** Flyway's schema history table on SQLite, as Flyway itself creates it. */
   private static final String SQLITE_HISTORY_DDL = """
@@ -197,24 +206,24 @@ final class JdbcUsageStore implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         s.executeUpdate(SQLITE_HISTORY_DDL);
         s.executeUpdate(SQLITE_HISTORY_INDEX);
-        PreparedStatement history = c.prepareStatement("INSERT INTO " + SCHEMA_HISTORY + " (installed_rank, version, "
-            + "description, type, script, checksum, installed_by, execution_time, success) "
-            + "VALUES (?, ?, ?, 'SQL', ?, ?, '', ?, 1)");
-        int rank = 1;
-        for (String script : SQLITE_SCRIPTS) {
-          String sql = resourceText("db/usage/sqlite/" + script);
-          long t0 = System.nanoTime();
-          s.executeUpdate(sql); // SQLite's exec: every statement of the script
-          String name = script.substring(0, script.length() - ".sql".length());
-          history.setInt(1, rank++);
-          history.setString(2, name.substring(1, name.indexOf("__")));
-          history.setString(3, name.substring(name.indexOf("__") + 2).replace('_', ' '));
-          history.setString(4, script);
-          history.setInt(5, flywayChecksum(sql));
-          history.setLong(6, (System.nanoTime() - t0) / 1_000_000);
-          history.executeUpdate();
+        try (PreparedStatement history = c.prepareStatement("INSERT INTO " + SCHEMA_HISTORY + " (installed_rank, "
+            + "version, description, type, script, checksum, installed_by, execution_time, success) "
+            + "VALUES (?, ?, ?, 'SQL', ?, ?, '', ?, 1)")) {
+          int rank = 1;
+          for (String script : SHIPPED_SCRIPTS.get(Dialect.SQLITE)) {
+            String sql = resourceText("db/usage/sqlite/" + script);
+            long t0 = System.nanoTime();
+            s.executeUpdate(sql); // SQLite's exec: every statement of the script
+            String name = script.substring(0, script.length() - ".sql".length());
+            history.setInt(1, rank++);
+            history.setString(2, versionOf(script));
+            history.setString(3, name.substring(name.indexOf("__") + 2).replace('_', ' '));
+            history.setString(4, script);
+            history.setInt(5, flywayChecksum(sql));
+            history.setLong(6, (System.nanoTime() - t0) / 1_000_000);
+            history.executeUpdate();
+          }
         }
-        history.close();
         c.commit();
         return true;
       } catch (SQLException | RuntimeException e) {
@@ -229,26 +238,31 @@ final class JdbcUsageStore implements AutoCloseable {
     }
   }
 
+  /** A script's version as Flyway reads it: {@code V12__name.sql} is 12. */
+  static String versionOf(String script) {
+    return script.substring(1, script.indexOf("__"));
+  }
+
   /** Flyway's checksum of a script: CRC-32 over the UTF-8 bytes of each line without its line break, BOM dropped. */
   static int flywayChecksum(String script) {
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.StringReader(
+    CRC32 crc = new CRC32();
+    try (BufferedReader lines = new BufferedReader(new StringReader(
         script.startsWith("\uFEFF") ? script.substring(1) : script))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        crc.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(line.getBytes(StandardCharsets.UTF_8));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return (int) crc.getValue();
   }
 
   private static String resourceText(String path) {
-    try (java.io.InputStream in = JdbcUsageStore.class.getClassLoader().getResourceAsStream(path)) {
+    try (InputStream in = JdbcUsageStore.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) throw new IllegalStateException(path + " is missing from the class path");
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
