@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from lib import capacity, load, procstat, profile, report, services, startup, ttfb  # noqa: E402
+from lib import capacity, compare, load, procstat, profile, report, services, startup, ttfb  # noqa: E402
 from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, FloorProxy, Gateway, Nginx  # noqa: E402
 
 DEFAULT_JAR = os.path.join(REPO_DIR, "target", "rec-llm-gateway-0.1.0-SNAPSHOT-all.jar")
@@ -39,6 +39,12 @@ def parse_args(argv):
     p.add_argument("--stores", default="memory,default",
                    help="usage stores, one gateway each: memory, default (the gateway's own default), "
                         "sqlite:<path>, postgresql://127.0.0.1:5432/test (default memory,default)")
+    p.add_argument("--compare", default="", metavar="NAME=JAR[,NAME=JAR...]",
+                   help="other builds measured side by side: one more gateway per fat jar, named gateway-NAME, "
+                        "with the first of --stores and the same --jvm-opts")
+    p.add_argument("--baseline-ref", default=None, metavar="GITREF",
+                   help="build the fat jar of this commit (temporary git worktree; cached by commit under "
+                        "bench/.work/jars/) and compare it as gateway-baseline")
     p.add_argument("--jvm-opts", default="", help="JVM flags for the measured gateways (default: none, plain java -jar)")
     p.add_argument("--upstream-workers", type=int, default=2, help="nginx workers of the fake upstream")
     p.add_argument("--proxy-workers", type=int, default=2, help="nginx workers of the baseline proxy")
@@ -79,6 +85,15 @@ def parse_args(argv):
     a.modes = [x for x in a.modes.split(",") if x]
     a.stores = [x for x in a.stores.split(",") if x]
     a.variant_conns = [int(x) for x in a.variant_conns.split(",") if x]
+    try:
+        a.compare = compare.parse_compare(a.compare)
+    except ValueError as e:
+        p.error(str(e))
+    names = [n for n, _ in a.compare] + (["baseline"] if a.baseline_ref else [])
+    taken = {services.store_label(s) for s in a.stores}
+    for n in names:
+        if names.count(n) > 1 or n in taken:
+            p.error(f"compare target name {n!r} is used twice (or by a store's gateway-{n})")
     return a
 
 
@@ -188,13 +203,34 @@ def main(argv):
     for tool in ("wrk", "nginx", "java"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: run bench/run.sh, which installs it")
+    # SIGTERM unwinds like an exception, so the finally blocks remove a baseline worktree and stop every process
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    for _, jar in a.compare:
+        if not os.path.exists(jar):
+            sys.exit(f"--compare: no jar at {jar}")
+    compare_jars = list(a.compare)
+    compare_info = {}
+    if a.baseline_ref:
+        try:
+            commit, subject = compare.resolve_commit(a.baseline_ref)
+            compare_jars.append(("baseline", compare.jar_for_commit(commit, log)))
+        except RuntimeError as e:
+            sys.exit(f"--baseline-ref: {e}")
+        compare_info["gateway-baseline"] = {"ref": a.baseline_ref, "commit": commit, "subject": subject}
+    for name, jar in compare_jars:
+        inside = os.path.commonpath([jar, REPO_DIR]) == REPO_DIR
+        compare_info.setdefault("gateway-" + name, {})["jar"] = (os.path.relpath(jar, REPO_DIR) if inside
+                                                                 else os.path.basename(jar))
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     work = os.path.join(BENCH_DIR, ".work", stamp)
     os.makedirs(work, exist_ok=True)
     os.makedirs(a.out, exist_ok=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    results = {"started": stamp, "args": {k: v for k, v in vars(a).items() if k != "jar"},
+    results = {"started": stamp, "args": {k: v for k, v in vars(a).items() if k not in ("jar", "compare")},
                "machine": machine_info(), "targets_goals": {}}
+    main_gateway = "gateway-" + services.store_label(a.stores[0])
+    if compare_jars:
+        results["compare"] = {"main": main_gateway, "store": a.stores[0], "this_build": compare.this_build(),
+                              "targets": compare_info}
     jvm_opts = a.jvm_opts.split()
     body_plain = read_fixture("request.json")
     body_stream = read_fixture("stream_request.json")
@@ -212,6 +248,12 @@ def main(argv):
             name = "gateway-" + services.store_label(store)
             log(f"starting {name} (usage.store {store}) {a.jvm_opts}")
             gateways.append(Gateway(name, a.jar, work, upstream_url, store=store, jvm_opts=jvm_opts).start())
+        compared = []
+        for cname, cjar in compare_jars:
+            name = "gateway-" + cname
+            log(f"starting {name} from {compare_info[name]['jar']} (usage.store {a.stores[0]}) {a.jvm_opts}")
+            compared.append(Gateway(name, cjar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts).start())
+        gateways += compared
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
@@ -235,6 +277,12 @@ def main(argv):
             results["load"] = list(load.aggregate(rows).values())
             results["gateway_rss_after_load_mb"] = {g.name: procstat.rss_kb([g.pid]) / 1024 for g in gateways}
             results["gateway_hwm_lifetime_mb"] = {}
+            if compared:
+                results["compare"]["ratios"] = compare.ratios(results["load"], rows, main_gateway,
+                                                              [g.name for g in compared])
+                for r in results["compare"]["ratios"]:
+                    log(f"  {r['mode']:6s} c={r['conns']:<3d} {main_gateway} vs {r['target']}: "
+                        f"{r['rps_pct'] or 0:+.1f}% req/s, {r['cpu_pct'] or 0:+.1f}% CPU us/req")
         if not a.skip_ttfb:
             log(f"TTFB: {a.ttfb_requests} streaming requests per target, interleaved")
             names = [("direct", upstream.port), ("proxy", proxy.port)] + [(g.name, g.port) for g in gateways]
@@ -257,6 +305,11 @@ def main(argv):
                 results.setdefault("startup_other_stores", {})[store] = startup.measure(
                     a.jar, work, upstream_url, store, jvm_opts, a.startup_runs, body_plain, log,
                     label=f"startup-{services.store_label(store)}")
+            for g in compared:
+                log(f"start-up of {g.name} (usage.store {a.stores[0]})")
+                results.setdefault("startup_compare", {})[g.name] = startup.measure(
+                    g.jar, work, upstream_url, a.stores[0], jvm_opts, a.startup_runs, body_plain, log,
+                    label=f"startup-{g.name}")
         if a.profile:
             log(f"profile: JFR ({a.profile_seconds}s per mode at 64 connections)")
             results["profile"] = run_profile(a.jar, work, upstream_url, jvm_opts, a.profile_seconds, log)

@@ -42,7 +42,10 @@ export PATH="$PATH:/usr/sbin"
 
 build_jar() {
   echo "bench: building the gateway jar"
-  mvn -q -o clean package -DskipTests || mvn -q clean package -DskipTests
+  # the project's wrapper when there is one: the same Maven that builds a --baseline-ref jar
+  local mvn=mvn
+  if [ -x ./mvnw ]; then mvn=./mvnw; fi
+  $mvn -q -o clean package -DskipTests || $mvn -q clean package -DskipTests
 }
 
 # as many open files as the hard limit allows (the capacity run holds thousands of sockets)
@@ -61,5 +64,15 @@ if [ "${1:-}" = "jmh" ]; then
   exit 0
 fi
 
-if [ ! -f "$JAR" ] || [ "${BENCH_REBUILD:-}" = "1" ]; then build_jar; fi
+# Comparing builds means comparing this tree's build: a jar older than the sources would be some earlier one.
+comparing=""
+for arg in "$@"; do
+  case "$arg" in --compare|--compare=*|--baseline-ref|--baseline-ref=*) comparing=1 ;; esac
+done
+if [ ! -f "$JAR" ] || [ "${BENCH_REBUILD:-}" = "1" ]; then
+  build_jar
+elif [ -n "$comparing" ] && [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  echo "bench: the gateway jar is older than src/ or pom.xml"
+  build_jar
+fi
 exec python3 "$BENCH_DIR/bench.py" "$@"

@@ -35,7 +35,9 @@ def goals(results):
     """[(goal, measured, met?)] for every target of issue 8 that this run measured."""
     out = []
     rows = results.get("load") or []
-    gws = sorted({r["target"] for r in rows if r["target"].startswith("gateway")})
+    # the targets judge this build; the builds it is compared with have their own section
+    other_builds = set((results.get("compare") or {}).get("targets", {}))
+    gws = sorted({r["target"] for r in rows if r["target"].startswith("gateway") and r["target"] not in other_builds})
     for gw in gws:
         px, g = _get(rows, "proxy", "plain", 64), _get(rows, gw, "plain", 64)
         if px and g:
@@ -55,7 +57,7 @@ def goals(results):
         out.append((f"{gw}: zero errors under load", f"{errs} errors", errs == 0))
     tt = results.get("ttfb") or {}
     for name, r in tt.items():
-        if name.startswith("gateway") and r.get("ttfb_overhead_p50_ms") is not None:
+        if name.startswith("gateway") and name not in other_builds and r.get("ttfb_overhead_p50_ms") is not None:
             out.append((f"{name}: streaming TTFB overhead ≤ 1 ms p50", f"{r['ttfb_overhead_p50_ms']:+.3f} ms "
                         f"(first event {r['first_event_overhead_p50_ms']:+.3f} ms)", r["ttfb_overhead_p50_ms"] <= 1.0))
     cap = results.get("capacity")
@@ -79,6 +81,59 @@ def goals(results):
     return out
 
 
+def _pct(v):
+    # a real minus sign: "−1.2%" reads as a change, "-1.2%" as a hyphen
+    return "–" if v is None else f"{v:+.1f}%".replace("-", "−")
+
+
+def _build_label(name, info):
+    short = name[len("gateway-"):] if name.startswith("gateway-") else name
+    if info.get("commit"):
+        return f"{short} (`{info['commit'][:10]}`, {info.get('ref')})"
+    return f"{short} (`{info.get('jar')}`)"
+
+
+def compare_section(results):
+    """This build (the main gateway) against each compared build, cell by cell: the numbers of both and
+    this build's difference in req/s and CPU µs/request."""
+    from .compare import TOLERANCE_PCT
+    c = results["compare"]
+    main = c["main"]
+    tb = c.get("this_build") or {}
+    this = (f"`{tb['commit'][:10]}`" + (" + uncommitted changes" if tb.get("uncommitted_changes") else "")
+            if tb.get("commit") else "the working tree")
+    lines = ["## This build against other builds", "",
+             f"This build is {main} (`--jar`, {this}); each other build runs from its own jar with usage.store "
+             f"{c['store']} and the same JVM flags, in the same alternating rounds. Differences are this build's: "
+             f"−req/s or +µs means this build is worse. \"within {TOLERANCE_PCT:.0f}%\": req/s at most "
+             f"{TOLERANCE_PCT:.0f}% lower and CPU µs/request at most {TOLERANCE_PCT:.0f}% higher. Per round: "
+             f"the req/s difference in each round alone, which shows how much of it is noise.", ""]
+    ratios = c.get("ratios") or []
+    if not ratios:
+        return lines + ["(no load measured: `--skip-load`)", ""]
+    # one line per compared build for its heaviest non-streaming cell (or whatever was measured)
+    for target, info in c["targets"].items():
+        rs = [r for r in ratios if r["target"] == target]
+        if not rs:
+            continue
+        head = max(rs, key=lambda r: (r["mode"] == "plain", r["conns"]))
+        lines.append(f"- {_build_label(target, info)}, {'non-streaming' if head['mode'] == 'plain' else 'streaming'} at "
+                     f"{head['conns']} conns: {head['other_rps']:,.0f} req/s, {_f(head['other_cpu_us_per_req'], '{:.1f}')} µs "
+                     f"→ this build {_pct(head['rps_pct'])} req/s, {_pct(head['cpu_pct'])} µs "
+                     f"({head['rps']:,.0f} req/s, {_f(head['cpu_us_per_req'], '{:.1f}')} µs)")
+    lines += ["", f"| mode | conns | build | its req/s, CPU µs/req | this build ({main}) | this build vs it | per round req/s | within {TOLERANCE_PCT:.0f}% |",
+              "| --- | ---: | --- | --- | --- | --- | --- | --- |"]
+    for r in ratios:
+        per = ", ".join(_pct(p["rps_pct"]) for p in r["per_round"])
+        lines.append(f"| {'non-stream' if r['mode'] == 'plain' else 'stream'} | {r['conns']} | "
+                     f"{r['target'][len('gateway-'):]} | {r['other_rps']:,.0f} req/s, {_f(r['other_cpu_us_per_req'], '{:.1f}')} µs | "
+                     f"{r['rps']:,.0f} req/s, {_f(r['cpu_us_per_req'], '{:.1f}')} µs | "
+                     f"{_pct(r['rps_pct'])} req/s, {_pct(r['cpu_pct'])} µs | {per} | "
+                     f"{'yes' if r['within_tolerance'] else '**no**'} |")
+    lines.append("")
+    return lines
+
+
 def markdown(results):
     m = results["machine"]
     lines = [f"# RecLLM Gateway benchmark {results['started']}", "",
@@ -95,6 +150,8 @@ def markdown(results):
                   f"CPU used by other processes on the machine during the runs: mean "
                   f"{sum(foreign) / len(foreign):.0f}% of all cores (max {max(foreign):.0f}%).", "",
                   load_table(results["load"]), ""]
+    if results.get("compare"):
+        lines += compare_section(results)
     tt = results.get("ttfb")
     if tt:
         lines += ["## Streaming time to first byte", "",
@@ -118,6 +175,10 @@ def markdown(results):
         for store, o in (results.get("startup_other_stores") or {}).items():
             lines.append(f"With usage.store {store}: /health {o['health_ms_median']:.0f} ms, first mock answer "
                          f"{o['first_mock_ms_median']:.0f} ms, first upstream answer {o['first_upstream_ms_median']:.0f} ms.")
+        for name, o in (results.get("startup_compare") or {}).items():
+            lines.append(f"{name} (usage.store {st.get('store')}): /health {o['health_ms_median']:.0f} ms, first mock "
+                         f"answer {o['first_mock_ms_median']:.0f} ms, first upstream answer "
+                         f"{o['first_upstream_ms_median']:.0f} ms.")
         lines.append("")
     cap = results.get("capacity")
     if cap:
