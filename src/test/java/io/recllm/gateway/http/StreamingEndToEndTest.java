@@ -194,6 +194,74 @@ class StreamingEndToEndTest {
   }
 
   @Test
+  void streamThatClosesCleanlyBeforeItIsCompleteEndsWithAnSseErrorAndIsRecordedAsOne() throws Exception {
+    List<String> events = FakeUpstream.splitEvents(TEXT);
+    upstream.respondSse(String.join("", events.subList(0, 5)), 0); // "The capital of Mexico", then a clean close
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(true));
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> got = data(resp);
+    assertThat(got).hasSize(6);
+    assertThat(got.subList(0, 5)).isEqualTo(Fixtures.sseData(TEXT).subList(0, 5));
+    assertThat(got).doesNotContain("[DONE]");
+    JsonNode error = Json.MAPPER.readTree(got.get(5)).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("api_error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_truncated");
+    assertThat(error.get("message").asText()).contains("\"openai\"");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.errorType()).isEqualTo("api_error");
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().completionTokens()).isEqualTo(TokenCounter.count("The capital of Mexico"));
+    assertThat(r.usage().promptTokens()).isGreaterThan(7);
+  }
+
+  @Test
+  void aFailureAfterTheUsageChunkRecordsTheUpstreamsOwnCounts() throws Exception {
+    upstream.respondSseThenReset(TEXT, 11); // everything but [DONE], then a reset
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+    assertThat(data(resp)).doesNotContain("[DONE]");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.errorType()).isEqualTo("api_error");
+    assertThat(r.usage().estimated()).isFalse();
+    assertThat(r.usage().promptTokens()).isEqualTo(14);
+    assertThat(r.usage().completionTokens()).isEqualTo(8);
+  }
+
+  @Test
+  void streamThatClosesWithoutSendingAnythingIsA502JsonError() throws Exception {
+    upstream.respondSse("", 0);
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+
+    assertThat(resp.statusCode()).isEqualTo(502);
+    assertThat(resp.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode error = Json.MAPPER.readTree(resp.body()).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("api_error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_truncated");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.errorType()).isEqualTo("api_error");
+  }
+
+  @Test
+  void aFinishReasonFollowedByACleanCloseIsCompleteWithoutDone() throws Exception {
+    // some OpenAI-compatible servers never send [DONE]; with and without their usage chunk
+    String noDone = TEXT.replace("data: [DONE]", "");
+    StringBuilder noDoneNoUsage = new StringBuilder();
+    for (String e : FakeUpstream.splitEvents(noDone)) if (!e.contains("\"choices\":[],")) noDoneNoUsage.append(e);
+    for (String transcript : List.of(noDone, noDoneNoUsage.toString())) {
+      upstream.respondSse(transcript, 0);
+      HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+      List<String> got = data(resp);
+      assertThat(got).last().isEqualTo("[DONE]");
+      assertThat(String.join("\n", got)).doesNotContain("\"error\"");
+      UsageRecord r = gw.recordFor(resp);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.finishReason()).isEqualTo("stop");
+    }
+  }
+
+  @Test
   void clientDisconnectCancelsTheUpstreamPromptlyAndRecordsWhatWasProduced() throws Exception {
     List<String> events = FakeUpstream.splitEvents(TEXT);
     StringBuilder longStream = new StringBuilder(events.get(0));
