@@ -38,9 +38,10 @@ class StreamingEndToEndTest {
     gw = GatewayHarness.start("""
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
+          brief:  { type: openai, base_url: "http://127.0.0.1:%d/v1", timeouts: { first_byte_ms: 5000, idle_ms: 5000, total_ms: 500 } }
         timeouts: { first_byte_ms: 2000, idle_ms: 300 }
         usage: { store: memory }
-        """.formatted(upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
+        """.formatted(upstream.port(), upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
   }
 
   @AfterAll
@@ -259,6 +260,57 @@ class StreamingEndToEndTest {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.finishReason()).isEqualTo("stop");
     }
+  }
+
+  @Test
+  void totalTimeoutEndsARunningStreamWithAnSseTimeoutErrorAndRecordsWhatWasProduced() throws Exception {
+    List<String> events = FakeUpstream.splitEvents(TEXT);
+    StringBuilder longStream = new StringBuilder(events.get(0));
+    int contentEvents = 40; // 4 s at one event per 100 ms, far past total_ms (500)
+    for (int i = 0; i < contentEvents; i++) longStream.append(events.get(1));
+    longStream.append(events.get(events.size() - 3)).append(events.get(events.size() - 1));
+    upstream.respondSse(longStream.toString(), 100);
+    int closedBefore = upstream.closedConnections();
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(true).replace("gpt-4o", "brief:gpt-4o"));
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> got = data(resp);
+    assertThat(got).doesNotContain("[DONE]");
+    long received = got.stream().filter(d -> d.contains("\"content\":\"The\"")).count();
+    assertThat(received).as("content events before the timeout").isBetween(1L, (long) contentEvents - 1);
+    JsonNode error = Json.MAPPER.readTree(got.get(got.size() - 1)).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("timeout_error");
+    assertThat(error.get("code").asText()).isEqualTo("total_timeout");
+    assertThat(error.get("message").asText()).contains("500 ms", "timeouts.total_ms");
+    awaitClosed(closedBefore);
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.errorType()).isEqualTo("timeout_error");
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().completionTokens()).as("the text the client got, counted")
+        .isEqualTo(TokenCounter.count("The".repeat((int) received)));
+  }
+
+  @Test
+  void totalTimeoutBeforeTheFirstChunkIsAPlain504JsonError() throws Exception {
+    // the response head and a keep-alive comment arrive, no event does
+    upstream.respond((req, b) -> req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+        .write(": keep-alive\n\n"));
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false).replace("gpt-4o", "brief:gpt-4o"));
+    assertTimeoutJson(resp);
+    assertThat(gw.recordFor(resp).status()).isEqualTo(504);
+
+    // not even the head arrives: total_ms (500) is shorter than first_byte_ms (5000)
+    upstream.stall();
+    assertTimeoutJson(gw.post("/v1/chat/completions", request(false).replace("gpt-4o", "brief:gpt-4o")));
+  }
+
+  private static void assertTimeoutJson(HttpResponse<String> resp) throws Exception {
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(504);
+    assertThat(resp.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode error = Json.MAPPER.readTree(resp.body()).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("timeout_error");
+    assertThat(error.get("code").asText()).isEqualTo("total_timeout");
   }
 
   @Test
