@@ -108,7 +108,21 @@ public abstract sealed class GatewayException extends RuntimeException
   /** 500: the provider failed (5xx, bad answer, connection refused or reset) or is not usable as configured. */
   public static final class ProviderFailure extends GatewayException {
     public ProviderFailure(String code, String message, int upstreamStatus, boolean retryable, Throwable cause) {
-      super(500, "api_error", code, null, message, retryable, upstreamStatus, null, cause);
+      this(500, code, message, upstreamStatus, retryable, cause);
+    }
+
+    private ProviderFailure(int status, String code, String message, int upstreamStatus, boolean retryable,
+                            Throwable cause) {
+      super(status, "api_error", code, null, message, retryable, upstreamStatus, null, cause);
+    }
+
+    /**
+     * 502 {@code upstream_truncated}: the upstream's stream ended cleanly but before it said the answer
+     * was finished. A 502 rather than a 500 because the upstream answered 200 and then broke its answer.
+     * Retryable only when nothing reached the client yet.
+     */
+    public static ProviderFailure truncated(String message, boolean retryable) {
+      return new ProviderFailure(502, "upstream_truncated", message, 200, retryable, null);
     }
   }
 

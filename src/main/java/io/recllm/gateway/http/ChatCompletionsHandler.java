@@ -8,6 +8,7 @@ import io.recllm.gateway.json.Json;
 import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
 import io.vertx.core.Handler;
@@ -65,6 +66,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private void respond(HttpServerResponse response, ModelRef ref, ObjectNode request, ChatResult result, String requestId,
                        long startNanos) {
     TokenUsage usage = result.usage();
+    if (sentNoUsage(result)) {
+      // recorded as estimated; the client's body stays as the upstream sent it, without a usage object
+      usage = TokenCounter.estimate(request.get("messages"), result.body().get("choices"));
+    }
     String responseModel = result.responseModel();
     Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
@@ -88,6 +93,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
     services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason(),
         request, services.logContent() ? GatewayServices.responseText(body) : null);
+  }
+
+  /** Some OpenAI-compatible servers answer without {@code usage}; a zero count would hide a billed call. */
+  private static boolean sentNoUsage(ChatResult result) {
+    return (result.usage() == null || result.usage().equals(TokenUsage.NONE)) && !result.body().path("usage").isObject();
   }
 
   static ObjectNode parse(Buffer body) {

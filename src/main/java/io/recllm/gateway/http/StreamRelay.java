@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * One streaming call from upstream chunks to the client's SSE response. Headers go out with the first
  * chunk, so a failure before it is still a normal JSON error with the right status; after it, a
- * failure is an SSE error event and the end of the stream. Usage always comes from the upstream's
+ * failure is an SSE error event and the end of the stream. Failures include an upstream that closes
+ * before its stream was complete (the adapter decides what complete means) and {@code total_ms}
+ * running out; neither gets a {@code [DONE]}. Usage always comes from the upstream's
  * usage chunk (the adapters always ask for one) or, failing that, a tokenizer estimate; the client
  * sees the usage chunk only if it asked for it.
  */
@@ -189,9 +191,10 @@ final class StreamRelay {
     } else if (!response.closed()) {
       response.end(withPending(ErrorResponses.sseEvent(e)));
     }
-    if (usage == null && ttftNanos >= 0) {
-      // the upstream produced output before failing: that output was billed, so record it
-      TokenUsage partial = estimate();
+    if (usage != null || ttftNanos >= 0) {
+      // output produced before the failure (a reset, a cut-off, a timeout) was billed: record it, with
+      // the upstream's own counts if it sent them, else estimated
+      TokenUsage partial = usage != null ? usage : estimate();
       Cost cost = services.cost(ref, responseModel, partial, serviceTier);
       services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
           e.status(), true, partial, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),

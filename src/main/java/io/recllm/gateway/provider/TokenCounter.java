@@ -40,6 +40,33 @@ public final class TokenCounter {
     return tokens;
   }
 
+  /**
+   * Usage of a non-streaming answer whose upstream sent none, marked estimated: the request's messages
+   * as the prompt, and as the completion what streams count too, every choice's content, reasoning,
+   * refusal, and tool call names and arguments.
+   */
+  public static TokenUsage estimate(JsonNode messages, JsonNode choices) {
+    long prompt = countPrompt(messages);
+    TokenEstimate completion = new TokenEstimate();
+    if (choices != null && choices.isArray()) {
+      for (JsonNode choice : choices) {
+        JsonNode message = choice.path("message");
+        completion.append(contentText(message.get("content")));
+        completion.append(message.path("reasoning_content").asText(""));
+        completion.append(message.path("refusal").asText(""));
+        JsonNode calls = message.get("tool_calls");
+        if (calls != null && calls.isArray()) {
+          for (JsonNode call : calls) {
+            completion.append(call.path("function").path("name").asText(""));
+            completion.append(call.path("function").path("arguments").asText(""));
+          }
+        }
+      }
+    }
+    long completionTokens = completion.tokens();
+    return new TokenUsage(prompt, completionTokens, prompt + completionTokens, 0, 0, 0, true);
+  }
+
   /** Text of an OpenAI message content: a string, or the text parts of an array. */
   public static String contentText(JsonNode content) {
     if (content == null || content.isNull()) return "";

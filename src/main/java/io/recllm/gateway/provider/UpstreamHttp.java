@@ -177,9 +177,14 @@ public final class UpstreamHttp implements AutoCloseable {
       }
       HttpClientRequest request = ar.result();
       long firstByteMs = config.timeouts().firstByteMs();
-      long timer = firstByteMs > 0 ? vertx.setTimer(firstByteMs, id -> {
-        if (promise.tryFail(new GatewayException.Timeout("first_byte_timeout",
-            "Provider \"" + config.name() + "\" sent no response within " + firstByteMs + " ms (timeouts.first_byte_ms)"))) {
+      long totalLeftMs = remainingTotalMs(startNanos);
+      // total_ms bounds the whole call, so it also cuts the wait for the head when it is the sooner one
+      boolean totalFirst = totalLeftMs > 0 && (firstByteMs <= 0 || totalLeftMs < firstByteMs);
+      long waitMs = totalFirst ? totalLeftMs : firstByteMs;
+      long timer = waitMs > 0 ? vertx.setTimer(waitMs, id -> {
+        GatewayException timeout = totalFirst ? totalTimeout() : new GatewayException.Timeout("first_byte_timeout",
+            "Provider \"" + config.name() + "\" sent no response within " + firstByteMs + " ms (timeouts.first_byte_ms)");
+        if (promise.tryFail(timeout)) {
           request.reset();
         }
       }) : -1;
@@ -193,6 +198,22 @@ public final class UpstreamHttp implements AutoCloseable {
       });
     });
     return promise.future();
+  }
+
+  /**
+   * Milliseconds left of {@code timeouts.total_ms} for a call that started at {@code startNanos}: at
+   * least 1 while it is on, 0 when total_ms is off.
+   */
+  public long remainingTotalMs(long startNanos) {
+    long totalMs = config.timeouts().totalMs();
+    if (totalMs <= 0) return 0;
+    return Math.max(1, totalMs - (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  /** The failure of a call that ran past {@code timeouts.total_ms}. */
+  public GatewayException.Timeout totalTimeout() {
+    return new GatewayException.Timeout("total_timeout", "Provider \"" + config.name() + "\" did not finish within "
+        + config.timeouts().totalMs() + " ms (timeouts.total_ms)");
   }
 
   /** The JSON body of an upstream request. */
@@ -259,13 +280,11 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** Reads the whole body, bounded by the provider's total timeout counted from the call's start. */
     public Future<Buffer> body() {
-      long totalMs = upstream.config.timeouts().totalMs();
-      if (totalMs <= 0) return response.body().recover(t -> Future.failedFuture(upstream.connectionFailure(t)));
-      long remaining = Math.max(1, totalMs - (System.nanoTime() - startNanos) / 1_000_000);
+      long remaining = upstream.remainingTotalMs(startNanos);
+      if (remaining <= 0) return response.body().recover(t -> Future.failedFuture(upstream.connectionFailure(t)));
       Promise<Buffer> promise = Promise.promise();
       long timer = upstream.vertx.setTimer(remaining, id -> {
-        if (promise.tryFail(new GatewayException.Timeout("total_timeout", "Provider \"" + upstream.config.name()
-            + "\" did not finish within " + totalMs + " ms (timeouts.total_ms)"))) {
+        if (promise.tryFail(upstream.totalTimeout())) {
           request.reset();
         }
       });

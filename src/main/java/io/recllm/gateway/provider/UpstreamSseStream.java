@@ -7,8 +7,9 @@ import io.vertx.core.http.HttpClientResponse;
 
 /**
  * A {@link ChatStream} over an upstream SSE response: framing by {@link SseParser}, translation by a
- * per-provider {@link StreamTranslator}, the idle timeout between network reads, and pause/resume
- * mapped straight onto the upstream socket so a slow client slows the upstream instead of filling memory.
+ * per-provider {@link StreamTranslator}, the idle timeout between network reads, the total timeout
+ * counted from the start of the call, and pause/resume mapped straight onto the upstream socket so a
+ * slow client slows the upstream instead of filling memory.
  */
 public final class UpstreamSseStream implements ChatStream {
 
@@ -23,6 +24,7 @@ public final class UpstreamSseStream implements ChatStream {
   private Handler<GatewayException> exceptionHandler = e -> {};
   private boolean finished;
   private long idleTimer = -1;
+  private long totalTimer = -1;
   private long lastReadNanos;
 
   public UpstreamSseStream(UpstreamHttp.UpstreamResponse upstream, StreamTranslator translator) {
@@ -61,11 +63,17 @@ public final class UpstreamSseStream implements ChatStream {
       }
       if (!finished) {
         finished = true;
-        stopIdleTimer();
+        stopTimers();
         endHandler.handle(null);
       }
     });
     response.exceptionHandler(t -> fail(upstream.upstream().connectionFailure(t)));
+    long totalLeftMs = upstream.upstream().remainingTotalMs(upstream.startNanos());
+    // runs while paused too: a stream held up by a slow client is still bounded by total_ms
+    if (totalLeftMs > 0) totalTimer = vertx.setTimer(totalLeftMs, id -> {
+      totalTimer = -1;
+      fail(upstream.upstream().totalTimeout());
+    });
   }
 
   private void emit(ChatChunk chunk) {
@@ -75,7 +83,7 @@ public final class UpstreamSseStream implements ChatStream {
   private void fail(GatewayException e) {
     if (finished) return;
     finished = true;
-    stopIdleTimer();
+    stopTimers();
     upstream.cancel();
     exceptionHandler.handle(e);
   }
@@ -118,7 +126,7 @@ public final class UpstreamSseStream implements ChatStream {
   public void cancel() {
     if (finished) return;
     finished = true;
-    stopIdleTimer();
+    stopTimers();
     upstream.cancel();
   }
 
@@ -130,6 +138,14 @@ public final class UpstreamSseStream implements ChatStream {
             + "\" sent nothing for " + idleMs + " ms in the middle of a stream (timeouts.idle_ms)"));
       }
     });
+  }
+
+  private void stopTimers() {
+    stopIdleTimer();
+    if (totalTimer >= 0) {
+      vertx.cancelTimer(totalTimer);
+      totalTimer = -1;
+    }
   }
 
   private void stopIdleTimer() {

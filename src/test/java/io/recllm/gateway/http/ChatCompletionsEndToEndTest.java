@@ -3,10 +3,12 @@ package io.recllm.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.usage.UsageRecord;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -78,6 +80,45 @@ class ChatCompletionsEndToEndTest {
     assertThat(r.usage().completionTokens()).isEqualTo(8);
     assertThat(r.finishReason()).isEqualTo("stop");
     assertThat(r.priceVersion()).startsWith("builtin:gpt-4o");
+  }
+
+  @Test
+  void anAnswerWithoutUsageIsRecordedWithEstimatedTokensAndPassedOnAsSent() throws Exception {
+    ObjectNode text = (ObjectNode) Json.MAPPER.readTree(Fixtures.read("openai/chat_completion_text.json"));
+    text.remove("usage");
+    upstream.respondJson(200, text.toString());
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", HELLO, "x-request-id", "no-usage-1");
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    JsonNode body = Json.MAPPER.readTree(resp.body());
+    assertThat(body.has("usage")).as("the client gets the answer as the upstream sent it").isFalse();
+    assertThat(body.get("choices")).isEqualTo(text.get("choices"));
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().promptTokens()).isEqualTo(TokenCounter.countPrompt(Json.MAPPER.readTree(HELLO).get("messages")));
+    assertThat(r.usage().completionTokens()).isEqualTo(TokenCounter.count("The capital of France is Paris."));
+    assertThat(r.usage().totalTokens()).isEqualTo(r.usage().promptTokens() + r.usage().completionTokens());
+    assertThat(r.costUsd()).as("priced like counted tokens").isGreaterThan(0);
+
+    JsonNode row = null;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (row == null && System.currentTimeMillis() < deadline) {
+      for (JsonNode e : Json.MAPPER.readTree(gw.get("/v1/usage/requests").body()).get("data")) {
+        if (e.get("request_id").asText().equals("no-usage-1")) row = e;
+      }
+      if (row == null) Thread.sleep(20);
+    }
+    assertThat(row).as("the request log lists the call").isNotNull();
+    assertThat(row.get("estimated").asBoolean()).isTrue();
+    assertThat(row.get("total_tokens").asLong()).isEqualTo(r.usage().totalTokens());
+
+    // a tool call's name and arguments are its output
+    ObjectNode tools = (ObjectNode) Json.MAPPER.readTree(Fixtures.read("openai/chat_completion_tool_calls.json"));
+    tools.remove("usage");
+    upstream.respondJson(200, tools.toString());
+    UsageRecord t = gw.recordFor(gw.post("/v1/chat/completions", HELLO));
+    assertThat(t.usage().estimated()).isTrue();
+    assertThat(t.usage().completionTokens()).isEqualTo(TokenCounter.count("get_user_country{}"));
   }
 
   @Test

@@ -38,9 +38,10 @@ class StreamingEndToEndTest {
     gw = GatewayHarness.start("""
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
+          brief:  { type: openai, base_url: "http://127.0.0.1:%d/v1", timeouts: { first_byte_ms: 5000, idle_ms: 5000, total_ms: 500 } }
         timeouts: { first_byte_ms: 2000, idle_ms: 300 }
         usage: { store: memory }
-        """.formatted(upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
+        """.formatted(upstream.port(), upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
   }
 
   @AfterAll
@@ -191,6 +192,125 @@ class StreamingEndToEndTest {
     UsageRecord r = gw.recordFor(resp);
     assertThat(r.errorType()).isEqualTo("api_error");
     assertThat(r.usage().completionTokens()).as("output produced before the failure is recorded").isGreaterThan(0);
+  }
+
+  @Test
+  void streamThatClosesCleanlyBeforeItIsCompleteEndsWithAnSseErrorAndIsRecordedAsOne() throws Exception {
+    List<String> events = FakeUpstream.splitEvents(TEXT);
+    upstream.respondSse(String.join("", events.subList(0, 5)), 0); // "The capital of Mexico", then a clean close
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(true));
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> got = data(resp);
+    assertThat(got).hasSize(6);
+    assertThat(got.subList(0, 5)).isEqualTo(Fixtures.sseData(TEXT).subList(0, 5));
+    assertThat(got).doesNotContain("[DONE]");
+    JsonNode error = Json.MAPPER.readTree(got.get(5)).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("api_error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_truncated");
+    assertThat(error.get("message").asText()).contains("\"openai\"");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.errorType()).isEqualTo("api_error");
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().completionTokens()).isEqualTo(TokenCounter.count("The capital of Mexico"));
+    assertThat(r.usage().promptTokens()).isGreaterThan(7);
+  }
+
+  @Test
+  void aFailureAfterTheUsageChunkRecordsTheUpstreamsOwnCounts() throws Exception {
+    upstream.respondSseThenReset(TEXT, 11); // everything but [DONE], then a reset
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+    assertThat(data(resp)).doesNotContain("[DONE]");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.errorType()).isEqualTo("api_error");
+    assertThat(r.usage().estimated()).isFalse();
+    assertThat(r.usage().promptTokens()).isEqualTo(14);
+    assertThat(r.usage().completionTokens()).isEqualTo(8);
+  }
+
+  @Test
+  void streamThatClosesWithoutSendingAnythingIsA502JsonError() throws Exception {
+    upstream.respondSse("", 0);
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+
+    assertThat(resp.statusCode()).isEqualTo(502);
+    assertThat(resp.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode error = Json.MAPPER.readTree(resp.body()).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("api_error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_truncated");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.errorType()).isEqualTo("api_error");
+  }
+
+  @Test
+  void aFinishReasonFollowedByACleanCloseIsCompleteWithoutDone() throws Exception {
+    // some OpenAI-compatible servers never send [DONE]; with and without their usage chunk
+    String noDone = TEXT.replace("data: [DONE]", "");
+    StringBuilder noDoneNoUsage = new StringBuilder();
+    for (String e : FakeUpstream.splitEvents(noDone)) if (!e.contains("\"choices\":[],")) noDoneNoUsage.append(e);
+    for (String transcript : List.of(noDone, noDoneNoUsage.toString())) {
+      upstream.respondSse(transcript, 0);
+      HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false));
+      List<String> got = data(resp);
+      assertThat(got).last().isEqualTo("[DONE]");
+      assertThat(String.join("\n", got)).doesNotContain("\"error\"");
+      UsageRecord r = gw.recordFor(resp);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.finishReason()).isEqualTo("stop");
+    }
+  }
+
+  @Test
+  void totalTimeoutEndsARunningStreamWithAnSseTimeoutErrorAndRecordsWhatWasProduced() throws Exception {
+    List<String> events = FakeUpstream.splitEvents(TEXT);
+    StringBuilder longStream = new StringBuilder(events.get(0));
+    int contentEvents = 40; // 4 s at one event per 100 ms, far past total_ms (500)
+    for (int i = 0; i < contentEvents; i++) longStream.append(events.get(1));
+    longStream.append(events.get(events.size() - 3)).append(events.get(events.size() - 1));
+    upstream.respondSse(longStream.toString(), 100);
+    int closedBefore = upstream.closedConnections();
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(true).replace("gpt-4o", "brief:gpt-4o"));
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> got = data(resp);
+    assertThat(got).doesNotContain("[DONE]");
+    long received = got.stream().filter(d -> d.contains("\"content\":\"The\"")).count();
+    assertThat(received).as("content events before the timeout").isBetween(1L, (long) contentEvents - 1);
+    JsonNode error = Json.MAPPER.readTree(got.get(got.size() - 1)).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("timeout_error");
+    assertThat(error.get("code").asText()).isEqualTo("total_timeout");
+    assertThat(error.get("message").asText()).contains("500 ms", "timeouts.total_ms");
+    awaitClosed(closedBefore);
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.errorType()).isEqualTo("timeout_error");
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().completionTokens()).as("the text the client got, counted")
+        .isEqualTo(TokenCounter.count("The".repeat((int) received)));
+  }
+
+  @Test
+  void totalTimeoutBeforeTheFirstChunkIsAPlain504JsonError() throws Exception {
+    // the response head and a keep-alive comment arrive, no event does
+    upstream.respond((req, b) -> req.response().setChunked(true).putHeader("content-type", "text/event-stream")
+        .write(": keep-alive\n\n"));
+    HttpResponse<String> resp = gw.post("/v1/chat/completions", request(false).replace("gpt-4o", "brief:gpt-4o"));
+    assertTimeoutJson(resp);
+    assertThat(gw.recordFor(resp).status()).isEqualTo(504);
+
+    // not even the head arrives: total_ms (500) is shorter than first_byte_ms (5000)
+    upstream.stall();
+    assertTimeoutJson(gw.post("/v1/chat/completions", request(false).replace("gpt-4o", "brief:gpt-4o")));
+  }
+
+  private static void assertTimeoutJson(HttpResponse<String> resp) throws Exception {
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(504);
+    assertThat(resp.headers().firstValue("content-type")).hasValue("application/json");
+    JsonNode error = Json.MAPPER.readTree(resp.body()).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("timeout_error");
+    assertThat(error.get("code").asText()).isEqualTo("total_timeout");
   }
 
   @Test

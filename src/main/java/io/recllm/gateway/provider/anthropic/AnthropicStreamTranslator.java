@@ -29,8 +29,9 @@ import java.util.Map;
  * <p>Failures are thrown as {@link GatewayException}: an Anthropic {@code error} event → the exception
  * {@link AnthropicErrors#fromStreamError} gives (e.g. ProviderFailure, code overloaded_error); a body
  * that is not Anthropic's event stream → ProviderFailure {@code bad_upstream_event}; the upstream closing
- * before it said how the message ended → ProviderFailure {@code upstream_stream_truncated} from
- * {@link #onEnd}. Chunks returned before the failure stay valid; once failed or finished, further calls
+ * before it said how the message ended → the 502 ProviderFailure {@code upstream_truncated} from
+ * {@link #onEnd}. Complete means {@code message_stop} was seen, or a {@code message_delta} with its
+ * {@code stop_reason} before a clean close (the same rule as a {@code finish_reason} in OpenAI streams). Chunks returned before the failure stay valid; once failed or finished, further calls
  * return nothing. {@link #usage()} stays readable throughout, for accounting a cut-short stream.
  */
 public final class AnthropicStreamTranslator {
@@ -107,15 +108,16 @@ public final class AnthropicStreamTranslator {
    * {@code message_delta} but without {@code message_stop}, the ending is known and the final chunks
    * are returned; with no ending at all the stream was cut short.
    *
-   * @throws GatewayException.ProviderFailure when the stream ended before Anthropic said how it ended
+   * @throws GatewayException.ProviderFailure {@code upstream_truncated} (502) when the stream ended before
+   *     Anthropic said how it ended
    */
   public List<ObjectNode> onEnd() {
     if (finished || failed) return List.of();
     if (started && stopReason != null) return finish();
     failed = true;
-    throw new GatewayException.ProviderFailure("upstream_stream_truncated", started
+    throw GatewayException.ProviderFailure.truncated(started
         ? "Anthropic stream ended before the message was finished"
-        : "Anthropic stream ended before it started", 200, !started, null);
+        : "Anthropic stream ended before it started", !started);
   }
 
   /** Usage so far, in OpenAI terms: input and cache counts from message_start, the latest message_delta over them. */

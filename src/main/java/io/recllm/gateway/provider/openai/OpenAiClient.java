@@ -128,9 +128,17 @@ public final class OpenAiClient implements ProviderClient {
         false, null);
   }
 
-  /** OpenAI chunks go out as they came; only an in-stream error object is turned into a failure. */
+  /**
+   * OpenAI chunks go out as they came; only an in-stream error object is turned into a failure, and so
+   * is a stream that ends before it is complete. Complete means {@code data: [DONE]} was seen, or a
+   * {@code finish_reason} was seen before the upstream closed cleanly: some OpenAI-compatible servers
+   * never send {@code [DONE]}, but none stops without a finish reason unless it was cut off.
+   */
   static final class PassThrough implements StreamTranslator {
     private final String provider;
+    private boolean done;
+    private boolean finishReasonSeen;
+    private boolean anyChunk;
 
     PassThrough(String provider) {
       this.provider = provider;
@@ -139,7 +147,10 @@ public final class OpenAiClient implements ProviderClient {
     @Override
     public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
       String data = event.data();
-      if (data.equals("[DONE]")) return;
+      if (data.equals("[DONE]")) {
+        done = true;
+        return;
+      }
       ChatChunk chunk;
       try {
         chunk = ChatChunk.parse(data);
@@ -148,7 +159,17 @@ public final class OpenAiClient implements ProviderClient {
             "Provider \"" + provider + "\" sent a stream event that is not a JSON object", 200, false, e);
       }
       if (chunk.isError()) throw OpenAiErrors.fromResponse(provider, 500, data, null);
+      if (chunk.finishReason() != null) finishReasonSeen = true;
+      anyChunk = true;
       out.accept(chunk);
+    }
+
+    @Override
+    public void onEnd(Consumer<ChatChunk> out) {
+      if (done || finishReasonSeen) return;
+      throw GatewayException.ProviderFailure.truncated(anyChunk
+          ? "Provider \"" + provider + "\" ended the stream before the answer was finished (no finish_reason, no [DONE])"
+          : "Provider \"" + provider + "\" ended the stream without sending anything", !anyChunk);
     }
   }
 }

@@ -218,6 +218,26 @@ class AnthropicEndToEndTest {
   }
 
   @Test
+  void aStreamClosedBeforeAnthropicSaidHowItEndedIsATruncationError() throws Exception {
+    List<String> events = FakeUpstream.splitEvents(Fixtures.read("anthropic/stream_text.sse"));
+    // message_start, the text block's start, a ping and three deltas; no message_delta, no message_stop
+    upstream.respondSse(String.join("", events.subList(0, 6)), 0);
+    var resp = gw.post("/v1/chat/completions", "{\"model\":\"anthropic:claude-sonnet-4-5\",\"stream\":true,"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"List some ships\"}]}");
+
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> data = Fixtures.sseData(resp.body());
+    assertThat(data).doesNotContain("[DONE]");
+    JsonNode error = readTree(data.get(data.size() - 1)).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("api_error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_truncated");
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.errorType()).isEqualTo("api_error");
+    assertThat(r.usage().completionTokens()).as("the text that went out is recorded").isGreaterThan(0);
+  }
+
+  @Test
   void streamingToolCallsArriveWithTheirOwnIndexIdsAndArguments() {
     answerSse("stream_tool_use_parallel.sse");
     Map<Long, String> ids = new TreeMap<>();

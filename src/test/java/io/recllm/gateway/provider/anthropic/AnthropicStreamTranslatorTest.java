@@ -84,7 +84,9 @@ class AnthropicStreamTranslatorTest {
     feed(START, TEXT_START, textDelta("par"));
     assertThatThrownBy(translator::onEnd)
         .isInstanceOfSatisfying(GatewayException.ProviderFailure.class, e -> {
-          assertThat(e.code()).isEqualTo("upstream_stream_truncated");
+          assertThat(e.code()).as("the same code as a cut-short OpenAI stream").isEqualTo("upstream_truncated");
+          assertThat(e.status()).isEqualTo(502);
+          assertThat(e.type()).isEqualTo("api_error");
           assertThat(e.retryable()).as("output already went out").isFalse();
         });
     assertThat(translator.usage().promptTokens()).isEqualTo(17);
@@ -95,7 +97,8 @@ class AnthropicStreamTranslatorTest {
   void emptyStreamIsRetryable() {
     assertThatThrownBy(translator::onEnd)
         .isInstanceOfSatisfying(GatewayException.ProviderFailure.class, e -> {
-          assertThat(e.code()).isEqualTo("upstream_stream_truncated");
+          assertThat(e.code()).isEqualTo("upstream_truncated");
+          assertThat(e.status()).isEqualTo(502);
           assertThat(e.retryable()).isTrue();
         });
   }
