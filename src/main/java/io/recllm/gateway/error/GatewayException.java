@@ -1,5 +1,7 @@
 package io.recllm.gateway.error;
 
+import java.util.List;
+
 /**
  * Every failure the gateway reports to a client. Providers, routing and validation throw these;
  * {@code http.ErrorResponses} is the only place that turns them into HTTP status + OpenAI error JSON
@@ -10,6 +12,7 @@ public abstract sealed class GatewayException extends RuntimeException
         GatewayException.AuthenticationFailed,
         GatewayException.PayloadTooLarge,
         GatewayException.NotFound,
+        GatewayException.MethodNotAllowed,
         GatewayException.RateLimited,
         GatewayException.UpstreamRejected,
         GatewayException.ProviderFailure,
@@ -86,6 +89,24 @@ public abstract sealed class GatewayException extends RuntimeException
   public static final class NotFound extends GatewayException {
     public NotFound(String code, String message, int upstreamStatus) {
       super(404, "invalid_request_error", code, null, message, false, upstreamStatus, null, null);
+    }
+  }
+
+  /** 405: a known path asked with a method it does not serve; {@link #allow()} is the {@code Allow} header. */
+  public static final class MethodNotAllowed extends GatewayException {
+    private final List<String> allowed;
+
+    public MethodNotAllowed(String method, String path, List<String> allowed) {
+      super(405, "invalid_request_error", "method_not_allowed", null,
+          "Method " + method + " is not allowed on " + path
+              + (allowed.isEmpty() ? "." : "; use " + String.join(" or ", allowed) + "."),
+          false, 0, null, null);
+      this.allowed = List.copyOf(allowed);
+    }
+
+    /** The methods the path accepts, as the {@code Allow} header lists them. */
+    public String allow() {
+      return String.join(", ", allowed);
     }
   }
 
