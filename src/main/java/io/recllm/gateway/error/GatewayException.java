@@ -1,6 +1,8 @@
 package io.recllm.gateway.error;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Every failure the gateway reports to a client. Providers, routing and validation throw these;
@@ -41,6 +43,41 @@ public abstract sealed class GatewayException extends RuntimeException
     this.retryAfter = retryAfter;
   }
 
+  /** A copy of {@code from} with {@code redact} applied to each of its texts and {@code cause} as its cause. */
+  GatewayException(GatewayException from, UnaryOperator<String> redact, Throwable cause) {
+    super(apply(redact, from.getMessage()), cause, false, cause != null);
+    this.status = from.status;
+    this.type = apply(redact, from.type);
+    this.code = apply(redact, from.code);
+    this.param = apply(redact, from.param);
+    this.provider = from.provider;
+    this.model = from.model;
+    this.retryable = from.retryable;
+    this.upstreamStatus = from.upstreamStatus;
+    this.retryAfter = from.retryAfter;
+    if (cause != null) setStackTrace(from.getStackTrace());
+  }
+
+  private static String apply(UnaryOperator<String> redact, String text) {
+    return text == null ? null : redact.apply(text);
+  }
+
+  /**
+   * The same failure (kind, status, provider, model, everything else) with {@code redact} applied to
+   * every text it carries from elsewhere (message, type, code, param) and {@code cause} as its cause;
+   * this one itself when that changes nothing. Messages are immutable, so this is how a failure loses
+   * what must not be shown, e.g. a key an upstream quoted.
+   */
+  public GatewayException redacted(UnaryOperator<String> redact, Throwable cause) {
+    GatewayException copy = copy(redact, cause);
+    boolean same = cause == getCause() && Objects.equals(copy.getMessage(), getMessage())
+        && Objects.equals(copy.type, type) && Objects.equals(copy.code, code) && Objects.equals(copy.param, param);
+    return same ? this : copy;
+  }
+
+  /** Each kind copies itself, so that a redacted failure is still the kind it was. */
+  abstract GatewayException copy(UnaryOperator<String> redact, Throwable cause);
+
   /** HTTP status the client sees. */
   public int status() { return status; }
   /** OpenAI error {@code type}. */
@@ -67,12 +104,30 @@ public abstract sealed class GatewayException extends RuntimeException
     public InvalidRequest(String code, String param, String message) {
       super(400, "invalid_request_error", code, param, message, false, 0, null, null);
     }
+
+    private InvalidRequest(InvalidRequest from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    InvalidRequest copy(UnaryOperator<String> redact, Throwable cause) {
+      return new InvalidRequest(this, redact, cause);
+    }
   }
 
   /** 401: missing or wrong gateway key. */
   public static final class AuthenticationFailed extends GatewayException {
     public AuthenticationFailed(String message) {
       super(401, "authentication_error", "invalid_api_key", null, message, false, 0, null, null);
+    }
+
+    private AuthenticationFailed(AuthenticationFailed from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    AuthenticationFailed copy(UnaryOperator<String> redact, Throwable cause) {
+      return new AuthenticationFailed(this, redact, cause);
     }
   }
 
@@ -83,12 +138,30 @@ public abstract sealed class GatewayException extends RuntimeException
           "Request body is larger than the gateway limit of " + limit + " bytes (limits.max_body_bytes)",
           false, 0, null, null);
     }
+
+    private PayloadTooLarge(PayloadTooLarge from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    PayloadTooLarge copy(UnaryOperator<String> redact, Throwable cause) {
+      return new PayloadTooLarge(this, redact, cause);
+    }
   }
 
   /** 404: unknown route or model. */
   public static final class NotFound extends GatewayException {
     public NotFound(String code, String message, int upstreamStatus) {
       super(404, "invalid_request_error", code, null, message, false, upstreamStatus, null, null);
+    }
+
+    private NotFound(NotFound from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    NotFound copy(UnaryOperator<String> redact, Throwable cause) {
+      return new NotFound(this, redact, cause);
     }
   }
 
@@ -108,6 +181,16 @@ public abstract sealed class GatewayException extends RuntimeException
     public String allow() {
       return String.join(", ", allowed);
     }
+
+    private MethodNotAllowed(MethodNotAllowed from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+      this.allowed = from.allowed;
+    }
+
+    @Override
+    MethodNotAllowed copy(UnaryOperator<String> redact, Throwable cause) {
+      return new MethodNotAllowed(this, redact, cause);
+    }
   }
 
   /** 429 from the upstream; {@code retry-after} is passed through. */
@@ -115,6 +198,15 @@ public abstract sealed class GatewayException extends RuntimeException
     public RateLimited(String type, String code, String message, String retryAfter) {
       super(429, type == null ? "rate_limit_error" : type, code == null ? "rate_limit_exceeded" : code,
           null, message, true, 429, retryAfter, null);
+    }
+
+    private RateLimited(RateLimited from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    RateLimited copy(UnaryOperator<String> redact, Throwable cause) {
+      return new RateLimited(this, redact, cause);
     }
   }
 
@@ -124,12 +216,30 @@ public abstract sealed class GatewayException extends RuntimeException
       super(upstreamStatus, type == null ? "invalid_request_error" : type, code, param, message,
           false, upstreamStatus, null, null);
     }
+
+    private UpstreamRejected(UpstreamRejected from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    UpstreamRejected copy(UnaryOperator<String> redact, Throwable cause) {
+      return new UpstreamRejected(this, redact, cause);
+    }
   }
 
   /** 500: the provider failed (5xx, bad answer, connection refused or reset) or is not usable as configured. */
   public static final class ProviderFailure extends GatewayException {
     public ProviderFailure(String code, String message, int upstreamStatus, boolean retryable, Throwable cause) {
       super(500, "api_error", code, null, message, retryable, upstreamStatus, null, cause);
+    }
+
+    private ProviderFailure(ProviderFailure from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    ProviderFailure copy(UnaryOperator<String> redact, Throwable cause) {
+      return new ProviderFailure(this, redact, cause);
     }
   }
 
@@ -138,12 +248,30 @@ public abstract sealed class GatewayException extends RuntimeException
     public Timeout(String code, String message) {
       super(504, "timeout_error", code, null, message, true, 0, null, null);
     }
+
+    private Timeout(Timeout from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    Timeout copy(UnaryOperator<String> redact, Throwable cause) {
+      return new Timeout(this, redact, cause);
+    }
   }
 
   /** 500: a bug in the gateway. The message never carries internals beyond a short description. */
   public static final class Internal extends GatewayException {
     public Internal(String message, Throwable cause) {
       super(500, "api_error", "internal_error", null, message, false, 0, null, cause);
+    }
+
+    private Internal(Internal from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    Internal copy(UnaryOperator<String> redact, Throwable cause) {
+      return new Internal(this, redact, cause);
     }
   }
 }
