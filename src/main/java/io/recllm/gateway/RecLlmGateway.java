@@ -11,6 +11,8 @@ import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ProviderRegistry;
+import io.recllm.gateway.secrets.ScrubbingLlmClient;
+import io.recllm.gateway.secrets.SecretScrubber;
 import io.recllm.gateway.usage.Usage;
 import io.recllm.gateway.telemetry.GatewayTelemetry;
 import io.recllm.gateway.telemetry.Telemetry;
@@ -48,15 +50,17 @@ public final class RecLlmGateway implements AutoCloseable {
   private final boolean ownsVertx;
   private final GatewayServices services;
   private final ProviderRegistry registry;
+  private final SecretScrubber secrets;
   private final String deploymentId;
   private final int port;
 
   private RecLlmGateway(Vertx vertx, boolean ownsVertx, GatewayServices services, ProviderRegistry registry,
-                        String deploymentId, int port) {
+                        SecretScrubber secrets, String deploymentId, int port) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.services = services;
     this.registry = registry;
+    this.secrets = secrets;
     this.deploymentId = deploymentId;
     this.port = port;
   }
@@ -90,7 +94,15 @@ public final class RecLlmGateway implements AutoCloseable {
 
   /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
   public LlmClient llmClient() {
-    return Telemetry.unwrap(services.llm());
+    return ScrubbingLlmClient.unwrap(Telemetry.unwrap(services.llm()));
+  }
+
+  /**
+   * The secrets kept out of every failure a provider reports (client errors, logs, telemetry, the
+   * request log): the configured keys, and whatever is added here, e.g. an application's own keys.
+   */
+  public SecretScrubber secrets() {
+    return secrets;
   }
 
   /** Events, meters and tracing: attach listeners here, find the meter registry and OpenTelemetry in use. */
@@ -210,6 +222,7 @@ public final class RecLlmGateway implements AutoCloseable {
       boolean owns = vertx == null;
       Vertx vx = null;
       ProviderRegistry registry = null;
+      SecretScrubber secrets = SecretScrubber.of(config);
       try {
         vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
         Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
@@ -224,7 +237,9 @@ public final class RecLlmGateway implements AutoCloseable {
         blockingListeners.forEach(telemetry::attachBlocking);
         List<UsageSink> allSinks = new ArrayList<>(sinksWith(usage));
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
-        GatewayServices services = new GatewayServices(config, telemetry.instrument(llm),
+        // innermost, so that the log, telemetry and the usage record only ever see scrubbed failures
+        LlmClient scrubbed = new ScrubbingLlmClient(llm, secrets);
+        GatewayServices services = new GatewayServices(config, telemetry.instrument(scrubbed),
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(allSinks),
             usage, telemetry);
         int port = config.port() == 0 ? freePort() : config.port();
@@ -237,7 +252,7 @@ public final class RecLlmGateway implements AutoCloseable {
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
-        return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
+        return new RecLlmGateway(vx, owns, services, registry, secrets, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();
         usageOpening.thenAccept(Usage::close).exceptionally(ignored -> null).join();

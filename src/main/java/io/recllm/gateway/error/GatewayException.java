@@ -1,5 +1,9 @@
 package io.recllm.gateway.error;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
 /**
  * Every failure the gateway reports to a client. Providers, routing and validation throw these;
  * {@code http.ErrorResponses} is the only place that turns them into HTTP status + OpenAI error JSON
@@ -10,6 +14,7 @@ public abstract sealed class GatewayException extends RuntimeException
         GatewayException.AuthenticationFailed,
         GatewayException.PayloadTooLarge,
         GatewayException.NotFound,
+        GatewayException.MethodNotAllowed,
         GatewayException.RateLimited,
         GatewayException.UpstreamRejected,
         GatewayException.ProviderFailure,
@@ -38,6 +43,41 @@ public abstract sealed class GatewayException extends RuntimeException
     this.retryAfter = retryAfter;
   }
 
+  /** A copy of {@code from} with {@code redact} applied to each of its texts and {@code cause} as its cause. */
+  GatewayException(GatewayException from, UnaryOperator<String> redact, Throwable cause) {
+    super(apply(redact, from.getMessage()), cause, false, cause != null);
+    this.status = from.status;
+    this.type = apply(redact, from.type);
+    this.code = apply(redact, from.code);
+    this.param = apply(redact, from.param);
+    this.provider = from.provider;
+    this.model = from.model;
+    this.retryable = from.retryable;
+    this.upstreamStatus = from.upstreamStatus;
+    this.retryAfter = from.retryAfter;
+    if (cause != null) setStackTrace(from.getStackTrace());
+  }
+
+  private static String apply(UnaryOperator<String> redact, String text) {
+    return text == null ? null : redact.apply(text);
+  }
+
+  /**
+   * The same failure (kind, status, provider, model, everything else) with {@code redact} applied to
+   * every text it carries from elsewhere (message, type, code, param) and {@code cause} as its cause;
+   * this one itself when that changes nothing. Messages are immutable, so this is how a failure loses
+   * what must not be shown, e.g. a key an upstream quoted.
+   */
+  public GatewayException redacted(UnaryOperator<String> redact, Throwable cause) {
+    GatewayException copy = copy(redact, cause);
+    boolean same = cause == getCause() && Objects.equals(copy.getMessage(), getMessage())
+        && Objects.equals(copy.type, type) && Objects.equals(copy.code, code) && Objects.equals(copy.param, param);
+    return same ? this : copy;
+  }
+
+  /** Each kind copies itself, so that a redacted failure is still the kind it was. */
+  abstract GatewayException copy(UnaryOperator<String> redact, Throwable cause);
+
   /** HTTP status the client sees. */
   public int status() { return status; }
   /** OpenAI error {@code type}. */
@@ -64,12 +104,30 @@ public abstract sealed class GatewayException extends RuntimeException
     public InvalidRequest(String code, String param, String message) {
       super(400, "invalid_request_error", code, param, message, false, 0, null, null);
     }
+
+    private InvalidRequest(InvalidRequest from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    InvalidRequest copy(UnaryOperator<String> redact, Throwable cause) {
+      return new InvalidRequest(this, redact, cause);
+    }
   }
 
   /** 401: missing or wrong gateway key. */
   public static final class AuthenticationFailed extends GatewayException {
     public AuthenticationFailed(String message) {
       super(401, "authentication_error", "invalid_api_key", null, message, false, 0, null, null);
+    }
+
+    private AuthenticationFailed(AuthenticationFailed from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    AuthenticationFailed copy(UnaryOperator<String> redact, Throwable cause) {
+      return new AuthenticationFailed(this, redact, cause);
     }
   }
 
@@ -80,12 +138,58 @@ public abstract sealed class GatewayException extends RuntimeException
           "Request body is larger than the gateway limit of " + limit + " bytes (limits.max_body_bytes)",
           false, 0, null, null);
     }
+
+    private PayloadTooLarge(PayloadTooLarge from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    PayloadTooLarge copy(UnaryOperator<String> redact, Throwable cause) {
+      return new PayloadTooLarge(this, redact, cause);
+    }
   }
 
   /** 404: unknown route or model. */
   public static final class NotFound extends GatewayException {
     public NotFound(String code, String message, int upstreamStatus) {
       super(404, "invalid_request_error", code, null, message, false, upstreamStatus, null, null);
+    }
+
+    private NotFound(NotFound from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    NotFound copy(UnaryOperator<String> redact, Throwable cause) {
+      return new NotFound(this, redact, cause);
+    }
+  }
+
+  /** 405: a known path asked with a method it does not serve; {@link #allow()} is the {@code Allow} header. */
+  public static final class MethodNotAllowed extends GatewayException {
+    private final List<String> allowed;
+
+    public MethodNotAllowed(String method, String path, List<String> allowed) {
+      super(405, "invalid_request_error", "method_not_allowed", null,
+          "Method " + method + " is not allowed on " + path
+              + (allowed.isEmpty() ? "." : "; use " + String.join(" or ", allowed) + "."),
+          false, 0, null, null);
+      this.allowed = List.copyOf(allowed);
+    }
+
+    /** The methods the path accepts, as the {@code Allow} header lists them. */
+    public String allow() {
+      return String.join(", ", allowed);
+    }
+
+    private MethodNotAllowed(MethodNotAllowed from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+      this.allowed = from.allowed;
+    }
+
+    @Override
+    MethodNotAllowed copy(UnaryOperator<String> redact, Throwable cause) {
+      return new MethodNotAllowed(this, redact, cause);
     }
   }
 
@@ -95,6 +199,15 @@ public abstract sealed class GatewayException extends RuntimeException
       super(429, type == null ? "rate_limit_error" : type, code == null ? "rate_limit_exceeded" : code,
           null, message, true, 429, retryAfter, null);
     }
+
+    private RateLimited(RateLimited from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    RateLimited copy(UnaryOperator<String> redact, Throwable cause) {
+      return new RateLimited(this, redact, cause);
+    }
   }
 
   /** Any other upstream 4xx: keeps the upstream status and the provider's own error fields. */
@@ -102,6 +215,15 @@ public abstract sealed class GatewayException extends RuntimeException
     public UpstreamRejected(int upstreamStatus, String type, String code, String param, String message) {
       super(upstreamStatus, type == null ? "invalid_request_error" : type, code, param, message,
           false, upstreamStatus, null, null);
+    }
+
+    private UpstreamRejected(UpstreamRejected from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    UpstreamRejected copy(UnaryOperator<String> redact, Throwable cause) {
+      return new UpstreamRejected(this, redact, cause);
     }
   }
 
@@ -124,6 +246,15 @@ public abstract sealed class GatewayException extends RuntimeException
     public static ProviderFailure truncated(String message, boolean retryable) {
       return new ProviderFailure(502, "upstream_truncated", message, 200, retryable, null);
     }
+
+    private ProviderFailure(ProviderFailure from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    ProviderFailure copy(UnaryOperator<String> redact, Throwable cause) {
+      return new ProviderFailure(this, redact, cause);
+    }
   }
 
   /** 504: connect, first-byte, idle or total timeout towards the upstream. */
@@ -131,12 +262,30 @@ public abstract sealed class GatewayException extends RuntimeException
     public Timeout(String code, String message) {
       super(504, "timeout_error", code, null, message, true, 0, null, null);
     }
+
+    private Timeout(Timeout from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    Timeout copy(UnaryOperator<String> redact, Throwable cause) {
+      return new Timeout(this, redact, cause);
+    }
   }
 
   /** 500: a bug in the gateway. The message never carries internals beyond a short description. */
   public static final class Internal extends GatewayException {
     public Internal(String message, Throwable cause) {
       super(500, "api_error", "internal_error", null, message, false, 0, null, cause);
+    }
+
+    private Internal(Internal from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    Internal copy(UnaryOperator<String> redact, Throwable cause) {
+      return new Internal(this, redact, cause);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.recllm.gateway.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate once, route by {@code provider:model}, call
@@ -106,12 +108,21 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
           "The request has no body; send a JSON object with \"model\" and \"messages\"");
     }
     JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(body.getBytes());
-    } catch (Exception e) {
-      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new GatewayException.InvalidRequest("invalid_json", null,
-          "We could not parse the JSON body of your request: " + detail);
+    byte[] bytes = body.getBytes();
+    try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+      try {
+        node = Json.MAPPER.readTree(parser);
+      } catch (JsonProcessingException e) {
+        throw JsonBodyErrors.of(e, parser, bytes);
+      }
+      try {
+        // the body's bytes go upstream as sent: anything after the one value would reach the provider
+        if (node != null && parser.nextToken() != null) throw JsonBodyErrors.trailing(parser);
+      } catch (JsonProcessingException e) {
+        throw JsonBodyErrors.trailing(e, parser, bytes);
+      }
+    } catch (IOException e) { // a byte array cannot fail to read; kept for the compiler
+      throw new GatewayException.InvalidRequest("invalid_json", null, JsonBodyErrors.PREFIX + "the body is not valid JSON");
     }
     if (!(node instanceof ObjectNode obj)) {
       throw new GatewayException.InvalidRequest("invalid_json", null,

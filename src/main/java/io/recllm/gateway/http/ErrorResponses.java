@@ -34,6 +34,7 @@ public final class ErrorResponses {
     response.setStatusCode(e.status());
     response.putHeader("content-type", "application/json");
     if (e.retryAfter() != null) response.putHeader("retry-after", e.retryAfter());
+    if (e instanceof GatewayException.MethodNotAllowed m) response.putHeader("allow", m.allow());
     response.end(Buffer.buffer(body(e).toString()));
   }
 

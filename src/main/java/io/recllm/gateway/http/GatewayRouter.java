@@ -41,8 +41,8 @@ public final class GatewayRouter {
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
             + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
             + ", GET /dashboard, GET /metrics and GET /health.", 0)));
-    router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.InvalidRequest(
-        "method_not_allowed", null, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
+        ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));
     router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(),
         new GatewayException.PayloadTooLarge(services.config().maxBodyBytes())));
     router.errorHandler(500, GatewayRouter::internalError);

@@ -1,0 +1,106 @@
+package io.recllm.gateway.secrets;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.provider.ChatChunk;
+import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.LlmClient;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+/**
+ * Wraps the innermost provider SPI so that every failure leaves it scrubbed of secrets: failed calls,
+ * calls that throw, and failures of a stream after it started. Everything downstream (the client's
+ * error JSON or SSE error event, the gateway's log, telemetry events and the usage record's
+ * {@code error_message}) sees only what passed through here. Successful answers pass untouched.
+ */
+public final class ScrubbingLlmClient implements LlmClient {
+
+  private final LlmClient delegate;
+  private final SecretScrubber secrets;
+
+  public ScrubbingLlmClient(LlmClient delegate, SecretScrubber secrets) {
+    this.delegate = delegate;
+    this.secrets = secrets;
+  }
+
+  /** The client this one wraps, or {@code llm} itself. */
+  public static LlmClient unwrap(LlmClient llm) {
+    return llm instanceof ScrubbingLlmClient s ? s.delegate : llm;
+  }
+
+  @Override
+  public Future<ChatResult> chatCompletion(String provider, String model, ObjectNode request) {
+    Future<ChatResult> f;
+    try {
+      f = delegate.chatCompletion(provider, model, request);
+    } catch (RuntimeException e) {
+      throw scrubbed(e);
+    }
+    return f == null ? null : f.recover(t -> Future.failedFuture(secrets.scrub(t)));
+  }
+
+  @Override
+  public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
+    Future<ChatStream> f;
+    try {
+      f = delegate.streamChatCompletion(provider, model, request);
+    } catch (RuntimeException e) {
+      throw scrubbed(e);
+    }
+    return f == null ? null : f.recover(t -> Future.failedFuture(secrets.scrub(t)))
+        .map(s -> s == null ? null : new ScrubbingStream(s, secrets));
+  }
+
+  private RuntimeException scrubbed(RuntimeException e) {
+    Throwable t = secrets.scrub(e);
+    return t instanceof RuntimeException r ? r : e; // scrubbing a RuntimeException gives one
+  }
+
+  /** Chunks pass untouched; the one failure of a started stream is scrubbed. */
+  private static final class ScrubbingStream implements ChatStream {
+    private final ChatStream stream;
+    private final SecretScrubber secrets;
+
+    ScrubbingStream(ChatStream stream, SecretScrubber secrets) {
+      this.stream = stream;
+      this.secrets = secrets;
+    }
+
+    @Override
+    public ChatStream handler(Handler<ChatChunk> handler) {
+      stream.handler(handler);
+      return this;
+    }
+
+    @Override
+    public ChatStream endHandler(Handler<Void> handler) {
+      stream.endHandler(handler);
+      return this;
+    }
+
+    @Override
+    public ChatStream exceptionHandler(Handler<GatewayException> handler) {
+      stream.exceptionHandler(handler == null ? null : e -> handler.handle(secrets.scrub(e)));
+      return this;
+    }
+
+    @Override
+    public ChatStream pause() {
+      stream.pause();
+      return this;
+    }
+
+    @Override
+    public ChatStream resume() {
+      stream.resume();
+      return this;
+    }
+
+    @Override
+    public void cancel() {
+      stream.cancel();
+    }
+  }
+}
