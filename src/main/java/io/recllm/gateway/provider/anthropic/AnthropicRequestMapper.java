@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import java.math.BigDecimal;
+import io.recllm.gateway.provider.FieldPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One OpenAI chat request → one Anthropic Messages request. The field-by-field policy is the table
- * in {@link AnthropicMapper}; keep the two in step. A new instance per request, so error params can
- * name the message and part being converted.
+ * One OpenAI chat request → one Anthropic Messages request. Which top-level fields are mapped,
+ * carried, ignored or refused is {@link AnthropicFieldPolicy#POLICY}; this class has code only for
+ * the mapped ones. A new instance per request, so error params can name the message and part being
+ * converted.
  */
 final class AnthropicRequestMapper {
 
@@ -26,18 +27,9 @@ final class AnthropicRequestMapper {
   static final Map<String, Integer> THINKING_BUDGETS = Map.of(
       "minimal", 1024, "low", 1024, "medium", 2048, "high", 4096, "xhigh", 8192, "max", 16384);
 
-  /** Anthropic request fields with no OpenAI counterpart: copied as sent. */
-  static final Set<String> ANTHROPIC_EXTRAS = Set.of(
-      "cache_control", "container", "context_management", "inference_geo", "mcp_servers",
-      "output_config", "output_format", "top_k");
-
   /** Anthropic content block types a client may put in an OpenAI content array; copied as sent. */
   static final Set<String> ANTHROPIC_BLOCKS = Set.of(
       "image", "document", "search_result", "thinking", "redacted_thinking");
-
-  /** OpenAI cache hints with no Anthropic meaning: caching there is driven by cache_control. */
-  static final Set<String> IGNORED = Set.of(
-      "model", "stream_options", "prompt_cache_key", "prompt_cache_retention", "prompt_cache_options");
 
   private final ObjectNode in;
   private final ArrayNode system = Json.MAPPER.createArrayNode();
@@ -67,12 +59,14 @@ final class AnthropicRequestMapper {
       var field = fields.next();
       String name = field.getKey();
       JsonNode v = field.getValue();
-      if (v.isNull() || IGNORED.contains(name) || name.equals("messages")) continue;
-      if (ANTHROPIC_EXTRAS.contains(name)) {
+      FieldPolicy.Action action = AnthropicFieldPolicy.POLICY.action(name, v); // throws for a refused field
+      if (action == FieldPolicy.Action.DROP) continue;
+      if (action == FieldPolicy.Action.CARRY) {
         extras.set(name, v.deepCopy());
         continue;
       }
       switch (name) {
+        case "model", "messages" -> { } // the routed model is set above; messages are mapped below
         case "max_tokens", "max_completion_tokens" -> {
           if (!isWholeNumber(v) || v.asLong() < 0) {
             throw invalid("invalid_type", name, "'" + name + "' must be a non-negative integer");
@@ -101,34 +95,7 @@ final class AnthropicRequestMapper {
         case "reasoning_effort" -> reasoningEffort = text(v, name);
         case "thinking" -> out.set("thinking", v.deepCopy());
         case "service_tier" -> out.put("service_tier", serviceTier(text(v, name)));
-        case "n" -> requireHarmless(name, isNumber(v, BigDecimal.ONE),
-            "Anthropic returns a single choice, so only n=1 is accepted");
-        case "logprobs" -> requireHarmless(name, v.isBoolean() && !v.booleanValue(),
-            "Anthropic does not return log probabilities");
-        case "top_logprobs" -> requireHarmless(name, isNumber(v, BigDecimal.ZERO),
-            "Anthropic does not return log probabilities");
-        case "presence_penalty", "frequency_penalty" -> requireHarmless(name, isNumber(v, BigDecimal.ZERO),
-            "Anthropic has no such penalty; only 0 is accepted");
-        case "logit_bias" -> requireHarmless(name, v.isObject() && v.isEmpty(),
-            "Anthropic does not support token biasing");
-        case "seed" -> throw unsupported(name, "Anthropic has no seeded sampling");
-        case "store" -> requireHarmless(name, v.isBoolean() && !v.booleanValue(),
-            "Anthropic does not store completions; only false is accepted");
-        case "response_format" -> requireHarmless(name, "text".equals(v.path("type").asText(null)),
-            "type '" + v.path("type").asText("") + "' is not mapped for Anthropic models;"
-                + " use a tool, or Anthropic's own 'output_config'/'output_format'");
-        case "modalities" -> requireHarmless(name, onlyText(v), "Anthropic models only produce text");
-        case "verbosity" -> requireHarmless(name, "medium".equals(v.asText(null)),
-            "Anthropic has no verbosity control; only \"medium\" (the default) is accepted");
-        case "audio" -> throw unsupported(name, "Anthropic models do not produce audio");
-        case "prediction" -> throw unsupported(name, "Anthropic has no predicted outputs");
-        case "web_search_options" -> throw unsupported(name,
-            "not mapped for Anthropic models; send Anthropic's web_search tool in 'tools' instead");
-        case "moderation" -> throw unsupported(name, "Anthropic has no request moderation setting");
-        case "functions", "function_call" -> throw unsupported(name, "deprecated by OpenAI and not mapped; use 'tools' and 'tool_choice'");
-        case "system" -> throw unsupported(name, "send system or developer messages instead of a top-level 'system'");
-        case "stop_sequences" -> throw unsupported(name, "use 'stop' instead");
-        default -> throw unsupported(name, "it is neither an OpenAI chat parameter nor an Anthropic Messages parameter");
+        default -> throw new IllegalStateException("AnthropicFieldPolicy maps '" + name + "' but the mapper has no code for it");
       }
     }
 
@@ -549,20 +516,6 @@ final class AnthropicRequestMapper {
     return v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0);
   }
 
-  private static boolean isNumber(JsonNode v, BigDecimal expected) {
-    return v.isNumber() && v.decimalValue().compareTo(expected) == 0;
-  }
-
-  private static boolean onlyText(JsonNode v) {
-    if (!v.isArray()) return false;
-    for (JsonNode m : v) if (!"text".equals(m.asText())) return false;
-    return true;
-  }
-
-  private static void requireHarmless(String name, boolean harmless, String message) {
-    if (!harmless) throw unsupported(name, message);
-  }
-
   private static String text(JsonNode v, String param) {
     if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
     return v.asText();
@@ -573,11 +526,6 @@ final class AnthropicRequestMapper {
       throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
     }
     return v.asText();
-  }
-
-  static GatewayException.InvalidRequest unsupported(String param, String reason) {
-    return new GatewayException.InvalidRequest("unsupported_parameter", param,
-        "Unsupported parameter '" + param + "' for Anthropic models: " + reason);
   }
 
   static GatewayException.InvalidRequest invalid(String code, String param, String message) {
