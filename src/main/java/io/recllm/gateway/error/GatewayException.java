@@ -14,6 +14,7 @@ public abstract sealed class GatewayException extends RuntimeException
         GatewayException.UpstreamRejected,
         GatewayException.ProviderFailure,
         GatewayException.Timeout,
+        GatewayException.ShuttingDown,
         GatewayException.Internal {
 
   private final int status;
@@ -116,6 +117,13 @@ public abstract sealed class GatewayException extends RuntimeException
   public static final class Timeout extends GatewayException {
     public Timeout(String code, String message) {
       super(504, "timeout_error", code, null, message, true, 0, null, null);
+    }
+  }
+
+  /** 503: the gateway is stopping; the call was not taken, or did not finish within {@code shutdown.grace_ms}. */
+  public static final class ShuttingDown extends GatewayException {
+    public ShuttingDown(String message) {
+      super(503, "api_error", "gateway_shutting_down", null, message, true, 0, null, null);
     }
   }
 

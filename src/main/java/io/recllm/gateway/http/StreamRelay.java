@@ -36,6 +36,7 @@ final class StreamRelay {
   private final String requestId;
   private final long startNanos;
   private final boolean clientWantsUsage;
+  private final Drain.Call call;
 
   private final Context context;
   private ChatStream stream;
@@ -52,7 +53,8 @@ final class StreamRelay {
   private final StringBuilder responseText; // only with usage.log_content
 
   StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
-              long startNanos) {
+              long startNanos, Drain.Call call) {
+    this.call = call;
     this.services = services;
     this.response = ctx.response();
     this.context = ctx.vertx().getOrCreateContext();
@@ -177,6 +179,12 @@ final class StreamRelay {
     response.end(withPending(DONE));
     services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason,
         request, responseText);
+    call.done();
+  }
+
+  /** A stop's grace period ran out: the client gets the error event (or a 503 before the first byte). */
+  void shutDown() {
+    fail(Drain.shuttingDown(true));
   }
 
   private void fail(GatewayException e) {
@@ -199,6 +207,7 @@ final class StreamRelay {
     } else {
       services.recordFailure(requestId, ref, true, e, startNanos, ttftMs(), request);
     }
+    call.done();
   }
 
   private void onClientGone() {
@@ -210,6 +219,7 @@ final class StreamRelay {
     services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
         499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null),
         request, responseText);
+    call.done();
   }
 
   private TokenUsage estimate() {
