@@ -54,12 +54,13 @@ class GracefulStopTest {
   @Test
   void sigtermLetsTheCallsInFlightFinishAndRecordsEveryOne() throws Exception {
     Path db = dir.resolve("drain.db");
-    // about four seconds per call, non-streaming (delay_ms) or streaming (twenty words, 200 ms apart)
+    // about six seconds per call, non-streaming (delay_ms) or streaming (twenty words, 300 ms apart): far
+    // longer than it takes the stop to begin, however busy the machine
     gateway = GatewayProcess.start(dir, """
         default_provider: slow
         providers:
-          slow: { type: mock, delay_ms: 4000 }
-          drip: { type: mock, stream_delay_ms: 200 }
+          slow: { type: mock, delay_ms: 6000 }
+          drip: { type: mock, stream_delay_ms: 300 }
         usage: { store: "sqlite:%s" }
         shutdown: { grace_ms: 30000 }
         """.formatted(db));

@@ -67,7 +67,7 @@ class DrainTest {
 
   @Test
   void aStopClosesIdleConnectionsAtOnceRefusesNewOnesAndLetsTheCallInFlightFinish() throws Exception {
-    gw = GatewayHarness.start(SLOW, Map.of());
+    gw = GatewayHarness.start(SLOW.replace("delay_ms: 3000", "delay_ms: 6000"), Map.of()); // outlasts the checks below
     int port = gw.gateway.port();
     Socket idle = connect(port);
     send(idle, "GET /ready HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -136,7 +136,8 @@ class DrainTest {
 
   @Test
   void aCallLongerThanTheGracePeriodEndsWith503AndIsRecorded() throws Exception {
-    gw = GatewayHarness.start(SLOW.replace("grace_ms: 30000", "grace_ms: 200").replace("3000", "60000"), Map.of());
+    gw = GatewayHarness.start(SLOW.replace("grace_ms: 30000", "grace_ms: 200").replace("delay_ms: 3000", "delay_ms: 60000"),
+        Map.of());
     Socket busy = connect(gw.gateway.port());
     send(busy, chat("cut-short"));
     awaitInFlight(1);
