@@ -10,6 +10,7 @@ import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -65,7 +66,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     });
     if (!claimed) return;
     services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
-    services.llm().chatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
+    Future<ChatResult> answer;
+    try {
+      answer = services.llm().chatCompletion(ref.provider(), ref.model(), request);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
+    }
+    if (answer == null) answer = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
+    answer.onComplete(ar -> {
       if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
       try {
         if (ar.succeeded()) {

@@ -11,6 +11,7 @@ import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -68,7 +69,14 @@ final class StreamRelay {
 
   void start() {
     response.closeHandler(v -> onClientGone());
-    services.llm().streamChatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
+    Future<ChatStream> upstream;
+    try {
+      upstream = services.llm().streamChatCompletion(ref.provider(), ref.model(), request);
+    } catch (RuntimeException e) {
+      upstream = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
+    }
+    if (upstream == null) upstream = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
+    upstream.onComplete(ar -> {
       if (ar.failed()) {
         fail(ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));
         return;

@@ -3,16 +3,25 @@ package io.recllm.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.RecLlmGateway;
+import io.recllm.gateway.config.ConfigLoader;
+import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.usage.UsageRecord;
+import io.vertx.core.Future;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -156,6 +165,40 @@ class DrainTest {
     });
   }
 
+  @Test
+  void aCallWhoseLlmClientThrowsIsAnsweredRecordedAndDoesNotHoldUpTheStop() throws Exception {
+    List<UsageRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LlmClient throwing = new LlmClient() {
+      @Override
+      public Future<ChatResult> chatCompletion(String provider, String model, ObjectNode request) {
+        throw new GatewayException.RateLimited(null, null, "slow down", "1");
+      }
+
+      @Override
+      public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
+        return null;
+      }
+    };
+    GatewayConfig config = ConfigLoader.load(SLOW.replace("grace_ms: 30000", "grace_ms: 600000"), Map.of());
+    RecLlmGateway gateway = RecLlmGateway.builder(config.withUsage(config.usage().withStore(UsageSettings.MEMORY))
+        .withPort(0).withHost("127.0.0.1")).llmClient(throwing).usageSink(records::add).start();
+    try {
+      Socket plain = connect(gateway.port());
+      send(plain, chat("throws"));
+      Response r = readResponse(plain.getInputStream());
+      assertThat(r.status).isEqualTo(429);
+      assertThat(r.header("retry-after")).isEqualTo("1");
+      Socket stream = connect(gateway.port());
+      send(stream, chat("no-future", true));
+      assertThat(readResponse(stream.getInputStream()).status).isEqualTo(500);
+    } finally {
+      // a call left counted would hold this up for the whole grace period (ten minutes)
+      CompletableFuture.runAsync(gateway::close).get(60, TimeUnit.SECONDS);
+    }
+    assertThat(records).extracting(UsageRecord::requestId).containsExactlyInAnyOrder("throws", "no-future");
+    assertThat(records).extracting(UsageRecord::status).containsExactlyInAnyOrder(429, 500);
+  }
+
   private void awaitInFlight(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (activeRequests() < n) {
@@ -193,7 +236,12 @@ class DrainTest {
   }
 
   private static String chat(String requestId) {
-    String body = "{\"model\":\"slow:echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello " + requestId + "\"}]}";
+    return chat(requestId, false);
+  }
+
+  private static String chat(String requestId, boolean stream) {
+    String body = "{\"model\":\"slow:echo\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello "
+        + requestId + "\"}]}";
     return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: " + requestId
         + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
   }
