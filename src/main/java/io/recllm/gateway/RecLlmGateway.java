@@ -3,6 +3,7 @@ package io.recllm.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.http.Drain;
 import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
@@ -32,7 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway in process: {@code RecLlmGateway.start(config)} starts it and returns once it listens;
@@ -46,23 +50,30 @@ import java.util.function.Supplier;
  */
 public final class RecLlmGateway implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RecLlmGateway.class);
+  /** After the grace period: for the calls cut short to send their error and be recorded. */
+  private static final long AFTER_GRACE_MS = 5_000;
+
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final GatewayServices services;
   private final ProviderRegistry registry;
   private final SecretScrubber secrets;
   private final String deploymentId;
+  private final List<GatewayVerticle> servers;
   private final int port;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RecLlmGateway(Vertx vertx, boolean ownsVertx, GatewayServices services, ProviderRegistry registry,
-                        SecretScrubber secrets, String deploymentId, int port) {
+                        SecretScrubber secrets, String deploymentId, List<GatewayVerticle> servers) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.services = services;
     this.registry = registry;
     this.secrets = secrets;
     this.deploymentId = deploymentId;
-    this.port = port;
+    this.servers = servers;
+    this.port = servers.get(0).actualPort();
   }
 
   /** Starts with the gateway's own providers, blocking until the port is bound. */
@@ -118,15 +129,23 @@ public final class RecLlmGateway implements AutoCloseable {
     return GatewayRouter.create(onVertx, services);
   }
 
+  /**
+   * Stops gracefully: new connections are refused and idle ones closed, {@code /health} and
+   * {@code /ready} answer 503, calls in flight get up to {@code shutdown.grace_ms} to finish and the rest
+   * end with a 503 {@code gateway_shutting_down} error (an SSE error event once a stream has started).
+   * Every call is recorded; then the usage store writes everything queued and telemetry flushes.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    drain();
     try {
       if (deploymentId != null) vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // closing anyway
     }
     if (registry != null) registry.close();
-    services.usage().close(); // after the server stopped, so that the last calls are in the final flush
+    services.usage().close(); // after every call was recorded, so that they are all in the final flush
     services.telemetry().close();
     if (ownsVertx) {
       try {
@@ -135,6 +154,34 @@ public final class RecLlmGateway implements AutoCloseable {
         // the JVM is usually on its way out
       }
     }
+  }
+
+  private void drain() {
+    long graceMs = services.config().shutdownGraceMs();
+    long started = System.nanoTime();
+    Drain drain = services.drain();
+    drain.stop();
+    // Connections still busy when the grace period and the time to end the calls have passed are closed
+    // by Vert.x; by then every call has normally been answered.
+    List<Future<Void>> closing = new ArrayList<>();
+    for (GatewayVerticle server : servers) closing.add(server.shutdown(graceMs + AFTER_GRACE_MS));
+    int inFlight = drain.inFlight();
+    if (inFlight > 0) LOG.info("Stopping: letting {} call(s) in flight finish (shutdown.grace_ms={})", inFlight, graceMs);
+    if (!drain.awaitIdle(graceMs)) {
+      int cut = drain.abortAll();
+      LOG.warn("Stopping: {} call(s) still in flight after shutdown.grace_ms={}; ending them with 503 gateway_shutting_down",
+          cut, graceMs);
+      if (!drain.awaitIdle(AFTER_GRACE_MS)) {
+        LOG.error("Stopping: {} call(s) did not end; they are not recorded", drain.inFlight());
+      }
+    }
+    long leftMs = graceMs + AFTER_GRACE_MS + 1000 - (System.nanoTime() - started) / 1_000_000;
+    try {
+      Future.all(closing).await(Math.max(1, leftMs), TimeUnit.MILLISECONDS);
+    } catch (Exception ignored) {
+      // connections that would not close were closed by force
+    }
+    if (inFlight > 0) LOG.info("Stopping: calls in flight ended in {} ms", (System.nanoTime() - started) / 1_000_000);
   }
 
   /** Options for embedding: a custom {@link LlmClient}, an existing Vert.x instance, usage sinks. */
@@ -241,7 +288,7 @@ public final class RecLlmGateway implements AutoCloseable {
         LlmClient scrubbed = new ScrubbingLlmClient(llm, secrets);
         GatewayServices services = new GatewayServices(config, telemetry.instrument(scrubbed),
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(allSinks),
-            usage, telemetry);
+            usage, telemetry, new Drain());
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         Future<String> deployed = vx.deployVerticle(() -> {
@@ -252,7 +299,7 @@ public final class RecLlmGateway implements AutoCloseable {
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
-        return new RecLlmGateway(vx, owns, services, registry, secrets, id, started.get(0).actualPort());
+        return new RecLlmGateway(vx, owns, services, registry, secrets, id, List.copyOf(started));
       } catch (Exception e) {
         if (registry != null) registry.close();
         usageOpening.thenAccept(Usage::close).exceptionally(ignored -> null).join();

@@ -32,7 +32,8 @@ public final class ConfigLoader {
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern WHOLE_ENV_REF = Pattern.compile("\\s*\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?}\\s*");
   private static final Set<String> TOP_KEYS = Set.of("host", "port", "default_provider", "include_extensions",
-      "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops", "telemetry");
+      "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops", "telemetry",
+      "shutdown");
   private static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "requires_key", "headers",
       "models", "timeouts", "tls", "http2", "max_connections", "delay_ms", "stream_delay_ms");
   private static final Set<String> TYPES = Set.of(ProviderConfig.OPENAI, ProviderConfig.ANTHROPIC, ProviderConfig.MOCK);
@@ -52,6 +53,7 @@ public final class ConfigLoader {
                batch_size: 500, queue_capacity: 100000 }
       cors: { allowed_origins: ["*"] }
       limits: { max_body_bytes: 16777216 }
+      shutdown: { grace_ms: 30000 }
       """;
 
   /**
@@ -157,6 +159,8 @@ public final class ConfigLoader {
     }
     checkKeys(t.path("cors"), "cors", Set.of("allowed_origins"));
     checkKeys(t.path("limits"), "limits", Set.of("max_body_bytes"));
+    checkKeys(t.path("shutdown"), "shutdown", Set.of("grace_ms"));
+    long graceMs = longValue(t.path("shutdown").path("grace_ms"), "shutdown.grace_ms", 0, 3_600_000);
     long maxBody = longValue(t.path("limits").path("max_body_bytes"), "limits.max_body_bytes", 1, Integer.MAX_VALUE);
     int eventLoops = t.has("event_loops") && !t.get("event_loops").isNull()
         ? (int) longValue(t.get("event_loops"), "event_loops", 1, 1024) : 0;
@@ -173,7 +177,8 @@ public final class ConfigLoader {
         stringList(t.path("cors").path("allowed_origins"), "cors.allowed_origins"),
         maxBody,
         eventLoops,
-        telemetry(t.path("telemetry")));
+        telemetry(t.path("telemetry")),
+        graceMs);
   }
 
   private UsageSettings usage(JsonNode u) {

@@ -21,7 +21,19 @@ public record GatewayConfig(
     List<String> corsAllowedOrigins,
     long maxBodyBytes,
     int eventLoops,
-    TelemetrySettings telemetry) {
+    TelemetrySettings telemetry,
+    long shutdownGraceMs) {
+
+  /** How long a stop waits for calls in flight by default ({@code shutdown.grace_ms}). */
+  public static final long DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+
+  public GatewayConfig(String host, int port, String defaultProvider, boolean includeExtensions, String apiKey,
+                       Map<String, ProviderConfig> providers, Timeouts timeouts, Map<String, ModelPrice> pricing,
+                       UsageSettings usage, List<String> corsAllowedOrigins, long maxBodyBytes, int eventLoops,
+                       TelemetrySettings telemetry) {
+    this(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts, pricing, usage, corsAllowedOrigins,
+        maxBodyBytes, eventLoops, telemetry, DEFAULT_SHUTDOWN_GRACE_MS);
+  }
 
   /** What the gateway runs with when there is no config file, reading keys from the process environment. */
   public static GatewayConfig defaults() {
@@ -35,7 +47,7 @@ public record GatewayConfig(
 
   public GatewayConfig withUsage(UsageSettings newUsage) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
   }
 
   public boolean authEnabled() {
@@ -44,21 +56,27 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
   }
 
   public GatewayConfig withApiKey(String newKey) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
   }
 
   public GatewayConfig withTelemetry(TelemetrySettings newTelemetry) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry, shutdownGraceMs);
+  }
+
+  /** How long {@code close()} and SIGTERM let calls in flight finish before ending them with a 503. */
+  public GatewayConfig withShutdownGraceMs(long graceMs) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, graceMs);
   }
 }

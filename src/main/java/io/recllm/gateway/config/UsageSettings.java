@@ -4,8 +4,9 @@ package io.recllm.gateway.config;
  * The {@code usage:} section. {@code store} is {@code memory}, {@code sqlite:<path>}, or a PostgreSQL
  * URL ({@code postgresql://user@host:5432/db} or {@code jdbc:postgresql://...}). Request-log rows older
  * than {@code retentionDays} are deleted (0 keeps them forever); daily totals are kept regardless.
- * Writes are batched: flushed every {@code flushIntervalMs} or as soon as {@code batchSize} records
- * wait, whichever comes first; at most {@code queueCapacity} records wait before new ones are dropped.
+ * Writes use group commit: whatever is queued is written as soon as the writer is free, at most
+ * {@code batchSize} records per transaction; {@code flushIntervalMs} only bounds how long the writer
+ * sleeps. At most {@code queueCapacity} records wait before new ones are dropped.
  */
 public record UsageSettings(
     String store,

@@ -19,6 +19,7 @@ public abstract sealed class GatewayException extends RuntimeException
         GatewayException.UpstreamRejected,
         GatewayException.ProviderFailure,
         GatewayException.Timeout,
+        GatewayException.ShuttingDown,
         GatewayException.Internal {
 
   private final int status;
@@ -270,6 +271,22 @@ public abstract sealed class GatewayException extends RuntimeException
     @Override
     Timeout copy(UnaryOperator<String> redact, Throwable cause) {
       return new Timeout(this, redact, cause);
+    }
+  }
+
+  /** 503: the gateway is stopping; the call was not taken, or did not finish within {@code shutdown.grace_ms}. */
+  public static final class ShuttingDown extends GatewayException {
+    public ShuttingDown(String message) {
+      super(503, "api_error", "gateway_shutting_down", null, message, true, 0, null, null);
+    }
+
+    private ShuttingDown(ShuttingDown from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    ShuttingDown copy(UnaryOperator<String> redact, Throwable cause) {
+      return new ShuttingDown(this, redact, cause);
     }
   }
 

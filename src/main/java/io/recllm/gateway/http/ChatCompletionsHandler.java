@@ -12,12 +12,14 @@ import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate once, route by {@code provider:model}, call
@@ -49,18 +51,43 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx.response(), e);
       return;
     }
-    services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
+    Drain.Call call = Drain.callOf(ctx);
     if (stream) {
-      new StreamRelay(services, ctx, request, ref, requestId, startNanos).start();
+      StreamRelay relay = new StreamRelay(services, ctx, request, ref, requestId, startNanos, call);
+      if (!call.claim(relay::shutDown)) return; // ended while its body was uploading
+      services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
+      relay.start();
       return;
     }
-    services.llm().chatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        respond(ctx.response(), ref, request, ar.result(), requestId, startNanos);
-      } else {
-        GatewayException e = ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model());
-        ErrorResponses.send(ctx.response(), e);
-        services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
+    AtomicBoolean finished = new AtomicBoolean(); // by the answer, or by the end of a stop's grace period
+    boolean claimed = call.claim(() -> {
+      if (!finished.compareAndSet(false, true)) return;
+      GatewayException e = Drain.shuttingDown(true).at(ref.provider(), ref.model());
+      ErrorResponses.send(ctx.response(), e);
+      services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
+      call.done();
+    });
+    if (!claimed) return;
+    services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
+    Future<ChatResult> answer;
+    try {
+      answer = services.llm().chatCompletion(ref.provider(), ref.model(), request);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
+    }
+    if (answer == null) answer = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
+    answer.onComplete(ar -> {
+      if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
+      try {
+        if (ar.succeeded()) {
+          respond(ctx.response(), ref, request, ar.result(), requestId, startNanos);
+        } else {
+          GatewayException e = ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model());
+          ErrorResponses.send(ctx.response(), e);
+          services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
+        }
+      } finally {
+        call.done();
       }
     });
   }

@@ -17,8 +17,11 @@ public final class GatewayRouter {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
     router.route().handler(new CorsSupport(services.config().corsAllowedOrigins()));
-    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-        .end("{\"status\":\"ok\"}"));
+    Drain drain = services.drain();
+    router.route().handler(drain::closeConnectionsWhileStopping);
+    router.route().handler(drain::refuseWhileStopping);
+    router.get("/health").handler(ctx -> status(ctx, drain, "ok"));
+    router.get("/ready").handler(ctx -> status(ctx, drain, "ready"));
     DashboardRoutes.mount(router);
     services.telemetry().mountMetrics(router, false); // open like /health unless telemetry.metrics_auth
     if (services.config().authEnabled()) {
@@ -30,6 +33,7 @@ public final class GatewayRouter {
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
         (name, type) -> services.pricing().knownModels(type));
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
+      router.post(prefix + "/chat/completions").handler(drain::admit); // before the body is read
       router.post(prefix + "/chat/completions").handler(body).handler(chat);
       router.get(prefix + "/models").handler(models);
     }
@@ -40,13 +44,20 @@ public final class GatewayRouter {
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
             + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
-            + ", GET /dashboard, GET /metrics and GET /health.", 0)));
+            + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
         ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));
     router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(),
         new GatewayException.PayloadTooLarge(services.config().maxBodyBytes())));
     router.errorHandler(500, GatewayRouter::internalError);
     return router;
+  }
+
+  /** 200 with {@code serving} while serving; 503 {@code {"status":"stopping"}} from the start of a stop. */
+  private static void status(RoutingContext ctx, Drain drain, String serving) {
+    boolean stopping = drain.stopping();
+    ctx.response().setStatusCode(stopping ? 503 : 200).putHeader("content-type", "application/json")
+        .end(stopping ? "{\"status\":\"stopping\"}" : "{\"status\":\"" + serving + "\"}");
   }
 
   private static void internalError(RoutingContext ctx) {

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the HTTP handlers share: config, the provider SPI, routing, pricing, where finished calls go,
- * the usage totals and telemetry (both also among the sinks).
+ * the usage totals and telemetry (both also among the sinks), and the calls a graceful stop waits for.
  */
 public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser modelParser, Pricing pricing,
-                              List<UsageSink> sinks, Usage usage, Telemetry telemetry) {
+                              List<UsageSink> sinks, Usage usage, Telemetry telemetry, Drain drain) {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServices.class);
   private static final Cost MOCK_COST = new Cost(0, "mock");

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /** One HTTP server per event loop, all on the same port; Vert.x spreads connections across them. */
 public final class GatewayVerticle extends VerticleBase {
@@ -32,6 +33,14 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(options).requestHandler(GatewayRouter.create(vertx, services));
     return server.listen(port, host);
+  }
+
+  /**
+   * Stops accepting connections and closes idle ones at once; a connection with a call in flight is
+   * closed after its answer, or forcibly after {@code timeoutMs}.
+   */
+  public Future<Void> shutdown(long timeoutMs) {
+    return server == null ? Future.succeededFuture() : server.shutdown(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   public int actualPort() {

@@ -11,6 +11,7 @@ import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -38,6 +39,7 @@ final class StreamRelay {
   private final String requestId;
   private final long startNanos;
   private final boolean clientWantsUsage;
+  private final Drain.Call call;
 
   private final Context context;
   private ChatStream stream;
@@ -54,7 +56,8 @@ final class StreamRelay {
   private final StringBuilder responseText; // only with usage.log_content
 
   StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
-              long startNanos) {
+              long startNanos, Drain.Call call) {
+    this.call = call;
     this.services = services;
     this.response = ctx.response();
     this.context = ctx.vertx().getOrCreateContext();
@@ -68,7 +71,14 @@ final class StreamRelay {
 
   void start() {
     response.closeHandler(v -> onClientGone());
-    services.llm().streamChatCompletion(ref.provider(), ref.model(), request).onComplete(ar -> {
+    Future<ChatStream> upstream;
+    try {
+      upstream = services.llm().streamChatCompletion(ref.provider(), ref.model(), request);
+    } catch (RuntimeException e) {
+      upstream = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
+    }
+    if (upstream == null) upstream = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
+    upstream.onComplete(ar -> {
       if (ar.failed()) {
         fail(ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));
         return;
@@ -179,6 +189,12 @@ final class StreamRelay {
     response.end(withPending(DONE));
     services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason,
         request, responseText);
+    call.done();
+  }
+
+  /** A stop's grace period ran out: the client gets the error event (or a 503 before the first byte). */
+  void shutDown() {
+    fail(Drain.shuttingDown(true));
   }
 
   private void fail(GatewayException e) {
@@ -202,6 +218,7 @@ final class StreamRelay {
     } else {
       services.recordFailure(requestId, ref, true, e, startNanos, ttftMs(), request);
     }
+    call.done();
   }
 
   private void onClientGone() {
@@ -213,6 +230,7 @@ final class StreamRelay {
     services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
         499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null),
         request, responseText);
+    call.done();
   }
 
   private TokenUsage estimate() {

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *       the same cluster-wide answer. These query methods then block on the database: do not call
  *       them on an event loop ({@link #queriesBlock()} says whether they do).</li>
  * </ul>
- * Calls reach the database through a write-behind queue flushed every {@code usage.flush_interval_ms}:
- * the request log, and with PostgreSQL the totals too, lag by up to that long. {@link #close()}
- * writes everything still queued.
+ * Calls reach the database through a write-behind queue with group commit: each is committed as soon
+ * as the writer is free, so the request log, and with PostgreSQL the totals too, lag by milliseconds.
+ * {@link #close()} writes everything still queued.
  */
 public final class Usage implements UsageSink, AutoCloseable {
 

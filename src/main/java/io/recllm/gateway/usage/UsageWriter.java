@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -11,12 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-behind from the event loops to the database. {@link #offer} never blocks and takes no lock: a
- * bounded count plus a lock-free queue. One writer thread drains the queue every flush interval, or
- * as soon as a batch is full, and writes each batch in one transaction. A record counts against the
- * bound until its batch is committed, so a database outage fills the queue (the writer retries with
- * backoff) and only then are new records dropped and counted. What is queued but not yet committed is
- * what a crash loses: at most about one flush interval of calls.
+ * Write-behind from the event loops to the database, with group commit. {@link #offer} never blocks and
+ * takes no lock: a bounded count plus a lock-free queue. One writer thread takes whatever is queued as
+ * soon as it is free and writes it in one transaction (at most {@code batchSize} records): a call
+ * arriving while the writer is idle is committed within about a millisecond, and under load the batches
+ * grow by themselves with what arrived during the previous commit, so the cost per row stays that of
+ * a large batch. The writer sleeps when the queue is empty and is woken by the first record that
+ * finds it asleep; {@code flushIntervalMs} only bounds that sleep. A record counts against the bound
+ * until its batch is committed, so a database outage fills the queue (the writer retries with backoff)
+ * and only then are new records dropped and counted. What a crash loses is what is queued but not yet
+ * committed: the calls of the last commit or so, a few milliseconds.
  */
 final class UsageWriter implements AutoCloseable {
 
@@ -34,11 +39,12 @@ final class UsageWriter implements AutoCloseable {
   private final AtomicInteger pending = new AtomicInteger(); // queued + taken but not yet committed
   private final AtomicLong offered = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong(); // batches written in one transaction each
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong refused = new AtomicLong(); // taken from the queue, refused by the database
   private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
   private final Thread thread;
-  private volatile boolean parked;
+  private final AtomicBoolean parked = new AtomicBoolean(); // the writer is asleep, or about to be
   private volatile boolean flushRequested;
   private volatile boolean closing;
   private volatile long closeDeadlineNanos;
@@ -71,7 +77,9 @@ final class UsageWriter implements AutoCloseable {
     }
     queue.offer(record);
     offered.incrementAndGet();
-    if (n >= batchSize && parked) LockSupport.unpark(thread);
+    // One unpark (a system call) per sleep of the writer, by whoever finds it asleep first; while it
+    // writes, records queue up for its next batch without costing the event loop anything more.
+    if (parked.get() && parked.compareAndSet(true, false)) LockSupport.unpark(thread);
     return true;
   }
 
@@ -86,6 +94,11 @@ final class UsageWriter implements AutoCloseable {
 
   long dropped() {
     return dropped.get();
+  }
+
+  /** Transactions that wrote a batch; with {@link #offer} counts it tells how large batches were. */
+  long commits() {
+    return commits.get();
   }
 
   int queued() {
@@ -107,7 +120,6 @@ final class UsageWriter implements AutoCloseable {
 
   private void run() {
     List<UsageRecord> batch = new ArrayList<>(batchSize);
-    long nextFlush = System.nanoTime() + flushIntervalNanos;
     long nextPurge = System.nanoTime();
     long backoffNanos = 0;
     long retryAt = 0;
@@ -122,28 +134,28 @@ final class UsageWriter implements AutoCloseable {
         LockSupport.parkNanos(this, retryAt - now);
         continue;
       }
-      boolean due = closing || flushRequested || now >= nextFlush || pending.get() >= batchSize || !batch.isEmpty();
-      if (!due) {
-        parked = true;
-        if (pending.get() < batchSize && !closing && !flushRequested) {
-          LockSupport.parkNanos(this, Math.min(nextFlush - now, flushIntervalNanos));
-        }
-        parked = false;
-        continue;
-      }
       flushRequested = false;
       if (batch.isEmpty()) {
         UsageRecord r;
         while (batch.size() < batchSize && (r = queue.poll()) != null) batch.add(r);
       }
       if (batch.isEmpty()) {
-        nextFlush = now + flushIntervalNanos;
         if (closing) return;
+        parked.set(true);
+        // Checked after announcing the sleep: a record offered before it is seen here, one offered
+        // after it finds the flag and unparks (a permit that makes this park return at once).
+        if (queue.isEmpty() && !closing && !flushRequested) {
+          long sleep = flushIntervalNanos;
+          if (retentionMillis > 0) sleep = Math.min(sleep, Math.max(0, nextPurge - now));
+          LockSupport.parkNanos(this, sleep);
+        }
+        parked.set(false);
         continue;
       }
       try {
         store.write(batch);
         written.addAndGet(batch.size());
+        commits.incrementAndGet();
         pending.addAndGet(-batch.size());
         batch.clear();
         backoffNanos = 0;
@@ -164,10 +176,7 @@ final class UsageWriter implements AutoCloseable {
             JdbcUsageStore.rootMessage(e));
         store.evictIdleConnections(); // after a database restart the other pooled connections are dead too
         retryAt = System.nanoTime() + backoffNanos;
-        continue;
       }
-      // keep going at once while full batches wait; otherwise the next flush is one interval away
-      if (pending.get() < batchSize) nextFlush = System.nanoTime() + flushIntervalNanos;
     }
   }
 
