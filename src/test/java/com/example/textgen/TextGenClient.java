@@ -51,19 +51,7 @@ final class TextGenClient implements ProviderClient {
     api.requireKey();
     return api.postJson(PATH, UpstreamHttp.encode(toTextGen(model, request, false)), (resp, buf) -> {
       ObjectNode answer = api.parseObject(buf, o -> o.path("output").isTextual(), "a TextGen answer");
-      TokenUsage usage = usage(answer);
-      ObjectNode body = Json.object();
-      body.put("id", "chatcmpl-" + answer.path("id").asText());
-      body.put("object", "chat.completion");
-      body.put("created", System.currentTimeMillis() / 1000);
-      body.put("model", answer.path("model").asText(model));
-      ObjectNode choice = body.putArray("choices").addObject();
-      choice.put("index", 0);
-      choice.putObject("message").put("role", "assistant").put("content", answer.get("output").asText());
-      choice.put("finish_reason", finishReason(answer.path("stop").asText()));
-      body.putObject("usage").put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens())
-          .put("total_tokens", usage.totalTokens());
-      return new ChatResult(body, usage, resp.header("x-textgen-request-id"));
+      return new ChatResult(toChatCompletion(answer, model), usage(answer), resp.header("x-textgen-request-id"));
     });
   }
 
@@ -87,6 +75,22 @@ final class TextGenClient implements ProviderClient {
     out.put("max_new_tokens", max != null && max.canConvertToInt() ? max.asInt() : settings.defaultMaxNewTokens());
     out.put("stream", stream);
     return out;
+  }
+
+  private static ObjectNode toChatCompletion(JsonNode answer, String model) {
+    TokenUsage usage = usage(answer);
+    ObjectNode body = Json.object();
+    body.put("id", "chatcmpl-" + answer.path("id").asText());
+    body.put("object", "chat.completion");
+    body.put("created", System.currentTimeMillis() / 1000);
+    body.put("model", answer.path("model").asText(model));
+    ObjectNode choice = body.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", answer.get("output").asText());
+    choice.put("finish_reason", finishReason(answer.path("stop").asText()));
+    body.putObject("usage").put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens())
+        .put("total_tokens", usage.totalTokens());
+    return body;
   }
 
   private static TokenUsage usage(JsonNode answer) {
