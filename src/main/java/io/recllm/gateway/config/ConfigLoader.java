@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,7 +205,7 @@ public final class ConfigLoader {
     String type = p.get("type").asText();
     ProviderType<?> providerType = types.find(type).orElseThrow(() -> new ConfigException(path + ".type: \"" + type
         + "\" is not a provider type (one of " + String.join(", ", types.names()) + ")"));
-    Set<String> keys = new java.util.HashSet<>(PROVIDER_KEYS);
+    Set<String> keys = new HashSet<>(PROVIDER_KEYS);
     keys.addAll(providerType.settingsKeys());
     checkKeys(p, path, keys);
     String baseUrl = p.path("base_url").asText(null);
