@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.pricing.ModelPrice;
+import io.recllm.gateway.provider.ProviderType;
+import io.recllm.gateway.provider.ProviderTypes;
 import io.recllm.gateway.usage.StoreLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +37,9 @@ public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("host", "port", "default_provider", "include_extensions",
       "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops", "telemetry",
       "shutdown");
+  /** Keys every provider has; its type adds its own ({@link ProviderType#settingsKeys()}). */
   private static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "requires_key", "headers",
-      "models", "timeouts", "tls", "http2", "max_connections", "delay_ms", "stream_delay_ms");
-  private static final Set<String> TYPES = Set.of(ProviderConfig.OPENAI, ProviderConfig.ANTHROPIC, ProviderConfig.MOCK);
+      "models", "timeouts", "tls", "http2", "max_connections");
 
   private static final String DEFAULTS = """
       host: 0.0.0.0
@@ -200,14 +203,18 @@ public final class ConfigLoader {
 
   private ProviderConfig provider(String name, JsonNode p, String path, Timeouts globalTimeouts, String keyEnv) {
     if (!p.isObject()) throw new ConfigException(path + ": must be a mapping (type, base_url, api_key, ...)");
-    checkKeys(p, path, PROVIDER_KEYS);
-    if (!p.hasNonNull("type")) throw new ConfigException(path + ".type: missing (one of " + String.join(", ", TYPES) + ")");
-    String type = p.get("type").asText();
-    if (!TYPES.contains(type)) {
-      throw new ConfigException(path + ".type: \"" + type + "\" is not a provider type (one of openai, anthropic, mock)");
+    ProviderTypes types = ProviderTypes.installed();
+    if (!p.hasNonNull("type")) {
+      throw new ConfigException(path + ".type: missing (one of " + String.join(", ", types.names()) + ")");
     }
+    String type = p.get("type").asText();
+    ProviderType<?> providerType = types.find(type).orElseThrow(() -> new ConfigException(path + ".type: \"" + type
+        + "\" is not a provider type (one of " + String.join(", ", types.names()) + ")"));
+    Set<String> keys = new HashSet<>(PROVIDER_KEYS);
+    keys.addAll(providerType.settingsKeys());
+    checkKeys(p, path, keys);
     String baseUrl = p.path("base_url").asText(null);
-    if (!type.equals(ProviderConfig.MOCK)) {
+    if (providerType.callsUpstream()) {
       if (baseUrl == null || baseUrl.isBlank()) throw new ConfigException(path + ".base_url: missing");
       try {
         URI uri = URI.create(baseUrl);
@@ -222,7 +229,7 @@ public final class ConfigLoader {
     boolean hasKeyField = p.has("api_key") && !p.get("api_key").isNull();
     String apiKey = hasKeyField ? p.get("api_key").asText("").trim() : null;
     boolean requiresKey = p.has("requires_key") ? bool(p.get("requires_key"), path + ".requires_key")
-        : hasKeyField && !type.equals(ProviderConfig.MOCK);
+        : hasKeyField && providerType.callsUpstream();
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode h = p.path("headers");
     if (!h.isMissingNode() && !h.isNull()) {
@@ -248,8 +255,7 @@ public final class ConfigLoader {
         tlsConfig,
         p.has("http2") && bool(p.get("http2"), path + ".http2"),
         p.has("max_connections") ? (int) longValue(p.get("max_connections"), path + ".max_connections", 1, 1_000_000) : DEFAULT_MAX_CONNECTIONS,
-        p.has("delay_ms") ? longValue(p.get("delay_ms"), path + ".delay_ms", 0, 3_600_000) : 0,
-        p.has("stream_delay_ms") ? longValue(p.get("stream_delay_ms"), path + ".stream_delay_ms", 0, 3_600_000) : 0);
+        providerType.readSettings(new ConfigNode(p, path)));
   }
 
   private Timeouts timeouts(JsonNode n, String path, Timeouts base) {
@@ -342,7 +348,7 @@ public final class ConfigLoader {
     return v;
   }
 
-  private static long longValue(JsonNode n, String path, long min, long max) {
+  static long longValue(JsonNode n, String path, long min, long max) {
     long v;
     if (n.isIntegralNumber()) v = n.asLong();
     else if (n.isTextual() && n.asText().trim().matches("-?\\d+")) v = Long.parseLong(n.asText().trim());
@@ -351,7 +357,7 @@ public final class ConfigLoader {
     return v;
   }
 
-  private static boolean bool(JsonNode n, String path) {
+  static boolean bool(JsonNode n, String path) {
     if (n.isBoolean()) return n.asBoolean();
     if (n.isTextual()) {
       String s = n.asText().trim().toLowerCase();
@@ -361,7 +367,7 @@ public final class ConfigLoader {
     throw new ConfigException(path + ": must be true or false, got " + describe(n));
   }
 
-  private static String string(JsonNode parent, String key, String path) {
+  static String string(JsonNode parent, String key, String path) {
     JsonNode n = parent.path(key);
     if (!n.isValueNode() || n.isNull() || n.asText().isBlank()) {
       throw new ConfigException(path + ": must be a non-empty string, got " + describe(n));
@@ -369,7 +375,7 @@ public final class ConfigLoader {
     return n.asText().trim();
   }
 
-  private static List<String> stringList(JsonNode n, String path) {
+  static List<String> stringList(JsonNode n, String path) {
     if (n.isMissingNode() || n.isNull()) return List.of();
     if (n.isTextual()) return List.of(n.asText());
     if (!n.isArray()) throw new ConfigException(path + ": must be a list of strings, got " + describe(n));
@@ -381,7 +387,7 @@ public final class ConfigLoader {
     return List.copyOf(out);
   }
 
-  private static void checkKeys(JsonNode n, String path, Set<String> known) {
+  static void checkKeys(JsonNode n, String path, Set<String> known) {
     if (n.isMissingNode() || n.isNull()) return;
     String where = path.isEmpty() ? "" : path + ".";
     if (!n.isObject()) throw new ConfigException(path + ": must be a mapping, got " + describe(n));
@@ -437,7 +443,7 @@ public final class ConfigLoader {
     return n.isArray() ? "a list" : n.isObject() ? "a mapping" : "a " + n.getNodeType().name().toLowerCase();
   }
 
-  private static String describe(JsonNode n) {
+  static String describe(JsonNode n) {
     if (n == null || n.isMissingNode()) return "nothing";
     if (n.isNull()) return "null";
     if (n.isContainerNode()) return kind(n);

@@ -7,6 +7,10 @@ import java.util.Map;
  * One configured provider. {@code apiKey} is already resolved from its {@code ${ENV}} reference;
  * {@code apiKeyEnv} names the variable a user should set when it is missing. A provider with
  * {@code requiresKey=false} (a local Ollama, vLLM, the mock) is called without a key.
+ *
+ * <p>{@code type} names a registered {@code io.recllm.gateway.provider.ProviderType}; {@code settings}
+ * is what that type read from its own keys (null for a type without any), so this record holds only
+ * what every provider has.
  */
 public record ProviderConfig(
     String name,
@@ -21,15 +25,17 @@ public record ProviderConfig(
     Tls tls,
     boolean http2,
     int maxConnections,
-    long mockDelayMs,
-    long mockStreamDelayMs) {
-
-  public static final String OPENAI = "openai";
-  public static final String ANTHROPIC = "anthropic";
-  public static final String MOCK = "mock";
+    Object settings) {
 
   public boolean hasKey() {
     return apiKey != null && !apiKey.isBlank();
+  }
+
+  /** The type's settings as {@code expected}, or null when there are none. */
+  public <S> S settings(Class<S> expected) {
+    if (settings == null || expected.isInstance(settings)) return expected.cast(settings);
+    throw new IllegalStateException("provider \"" + name + "\" of type " + type + " has settings of "
+        + settings.getClass().getName() + ", not " + expected.getName());
   }
 
   /** TLS settings towards the upstream; a null trust store means the JDK's default trust store. */

@@ -3,12 +3,12 @@ package io.recllm.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
-import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.provider.mock.MockProviderType;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.telemetry.Telemetry;
@@ -32,7 +32,7 @@ public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser m
   /** Prices the dated model the upstream reports when it has a price, else the requested one. */
   Cost cost(ModelRef ref, String responseModel, TokenUsage usage, String serviceTier) {
     var provider = config.providers().get(ref.provider());
-    if (provider != null && ProviderConfig.MOCK.equals(provider.type()) && !config.pricing().containsKey(ref.model())) {
+    if (provider != null && MockProviderType.NAME.equals(provider.type()) && !config.pricing().containsKey(ref.model())) {
       return MOCK_COST; // offline calls are free, unless the config prices the model (demos, tests)
     }
     if (responseModel != null && !responseModel.equals(ref.model())) {

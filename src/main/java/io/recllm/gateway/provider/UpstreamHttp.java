@@ -43,8 +43,8 @@ import javax.net.ssl.SSLException;
  * <p>Each event loop gets its own client, so a call always uses connections of the loop it runs on.
  * With one shared client, a connection opened by another loop hands every response event across
  * threads (a task queue and a wake-up each way), which cost about a tenth of the gateway's CPU per
- * call. {@code max_connections} is split evenly between the loops. Calls made off the event loops
- * (an application using the provider SPI from its own threads) share one more client.
+ * call. {@code max_connections} is split evenly between the loops. A call made off the event loops
+ * (an application using the provider SPI from its own threads) runs on one of them too.
  */
 public final class UpstreamHttp implements AutoCloseable {
 
@@ -53,7 +53,6 @@ public final class UpstreamHttp implements AutoCloseable {
   private final HttpClientOptions clientOptions;
   private final PoolOptions poolOptions;
   private final ConcurrentHashMap<Thread, HttpClientAgent> perLoop = new ConcurrentHashMap<>();
-  private volatile HttpClientAgent offLoop;
   private volatile boolean closed;
   private final String host;
   private final int port;
@@ -122,21 +121,11 @@ public final class UpstreamHttp implements AutoCloseable {
     return Math.max(1, n);
   }
 
-  /** The calling event loop's client (created on first use there), or the shared one off the loops. */
+  /** The calling event loop's client, created on first use there. */
   private HttpClientAgent client() {
-    if (Context.isOnEventLoopThread()) {
-      Thread loop = Thread.currentThread();
-      HttpClientAgent c = perLoop.get(loop);
-      return c != null ? c : perLoop.computeIfAbsent(loop, t -> newClient());
-    }
-    HttpClientAgent c = offLoop;
-    if (c == null) {
-      synchronized (this) {
-        if (offLoop == null) offLoop = newClient();
-        c = offLoop;
-      }
-    }
-    return c;
+    Thread loop = Thread.currentThread();
+    HttpClientAgent c = perLoop.get(loop);
+    return c != null ? c : perLoop.computeIfAbsent(loop, t -> newClient());
   }
 
   private HttpClientAgent newClient() {
@@ -158,7 +147,6 @@ public final class UpstreamHttp implements AutoCloseable {
    */
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body) {
     long startNanos = System.nanoTime();
-    Promise<UpstreamResponse> promise = Promise.promise();
     // traceparent of the gateway's span for this call, if it runs in one; the caller's map is shared
     MultiMap sent = TraceHeaders.active() ? TraceHeaders.inject(HttpHeaders.headers().addAll(headers)) : headers;
     RequestOptions options = new RequestOptions()
@@ -170,6 +158,18 @@ public final class UpstreamHttp implements AutoCloseable {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("the upstream client of provider \"" + config.name() + "\" is closed"));
     }
+    if (Context.isOnEventLoopThread()) return send(options, body, startNanos, false);
+    // Off the loops, the caller reads the response whenever its thread gets to it: the exchange runs on a
+    // loop, where the response is paused as it arrives, so nothing is delivered before anyone listens.
+    Promise<UpstreamResponse> promise = Promise.promise();
+    Context loop = vertx instanceof VertxInternal internal ? internal.createEventLoopContext() : vertx.getOrCreateContext();
+    loop.runOnContext(v -> send(options, body, startNanos, true).onComplete(promise));
+    return promise.future();
+  }
+
+  /** The exchange, on an event loop; {@code pause}: hold the response until {@link UpstreamResponse#body()} reads it. */
+  private Future<UpstreamResponse> send(RequestOptions options, Buffer body, long startNanos, boolean pause) {
+    Promise<UpstreamResponse> promise = Promise.promise();
     client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         promise.tryFail(connectionFailure(ar.cause()));
@@ -192,7 +192,10 @@ public final class UpstreamHttp implements AutoCloseable {
         if (timer >= 0) vertx.cancelTimer(timer);
         if (res.failed()) {
           promise.tryFail(connectionFailure(res.cause()));
-        } else if (!promise.tryComplete(new UpstreamResponse(this, request, res.result(), startNanos))) {
+          return;
+        }
+        if (pause) res.result().pause();
+        if (!promise.tryComplete(new UpstreamResponse(this, request, res.result(), startNanos, pause))) {
           request.reset(); // timed out meanwhile
         }
       });
@@ -261,14 +264,15 @@ public final class UpstreamHttp implements AutoCloseable {
     closed = true;
     perLoop.values().forEach(HttpClientAgent::close);
     perLoop.clear();
-    synchronized (this) {
-      if (offLoop != null) offLoop.close();
-    }
   }
 
-  /** The response head of an upstream call, with the request kept so the call can be cancelled. */
+  /**
+   * The response head of an upstream call, with the request kept so the call can be cancelled.
+   * {@code paused}: the response waits for its reader ({@link #body()} resumes it; a stream's reader
+   * resumes it when it wants events).
+   */
   public record UpstreamResponse(UpstreamHttp upstream, HttpClientRequest request, HttpClientResponse response,
-                                 long startNanos) {
+                                 long startNanos, boolean paused) {
 
     public int status() {
       return response.statusCode();
@@ -281,7 +285,11 @@ public final class UpstreamHttp implements AutoCloseable {
     /** Reads the whole body, bounded by the provider's total timeout counted from the call's start. */
     public Future<Buffer> body() {
       long remaining = upstream.remainingTotalMs(startNanos);
-      if (remaining <= 0) return response.body().recover(t -> Future.failedFuture(upstream.connectionFailure(t)));
+      if (remaining <= 0) {
+        Future<Buffer> whole = response.body().recover(t -> Future.failedFuture(upstream.connectionFailure(t)));
+        if (paused) response.resume();
+        return whole;
+      }
       Promise<Buffer> promise = Promise.promise();
       long timer = upstream.vertx.setTimer(remaining, id -> {
         if (promise.tryFail(upstream.totalTimeout())) {
@@ -293,6 +301,7 @@ public final class UpstreamHttp implements AutoCloseable {
         if (ar.succeeded()) promise.tryComplete(ar.result());
         else promise.tryFail(upstream.connectionFailure(ar.cause()));
       });
+      if (paused) response.resume();
       return promise.future();
     }
 

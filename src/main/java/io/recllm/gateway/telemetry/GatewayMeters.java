@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.recllm.gateway.provider.ProviderCounters;
 import io.recllm.gateway.provider.TokenUsage;
-import io.recllm.gateway.provider.anthropic.AnthropicClient;
 import io.recllm.gateway.usage.UsageRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ final class GatewayMeters {
         .description("Chat completion calls in flight").register(registry));
     gauges.add(Gauge.builder(ACTIVE_STREAMS, activeStreams, AtomicInteger::get)
         .description("Streaming chat completion calls in flight").register(registry));
-    gauges.add(FunctionCounter.builder(UNKNOWN_STOP_REASONS, AnthropicClient.class, c -> AnthropicClient.unknownStopReasons())
+    gauges.add(FunctionCounter.builder(UNKNOWN_STOP_REASONS, ProviderCounters.class, c -> ProviderCounters.unknownStopReasons())
         .description("Upstream stop reasons the gateway did not know (answered as finish_reason stop)").register(registry));
     droppedEvents = Counter.builder(DROPPED_EVENTS)
         .description("Telemetry events not delivered because a blocking listener's queue was full").register(registry);

@@ -32,10 +32,12 @@ public final class MockClient implements ProviderClient {
 
   private final Vertx vertx;
   private final ProviderConfig config;
+  private final MockSettings settings;
 
-  public MockClient(Vertx vertx, ProviderConfig config) {
+  public MockClient(Vertx vertx, ProviderConfig config, MockSettings settings) {
     this.vertx = vertx;
     this.config = config;
+    this.settings = settings;
   }
 
   @Override
@@ -68,9 +70,9 @@ public final class MockClient implements ProviderClient {
     usage.put("completion_tokens", completion);
     usage.put("total_tokens", prompt + completion);
     ChatResult result = new ChatResult(body, TokenUsage.of(prompt, completion), null);
-    if (config.mockDelayMs() <= 0) return Future.succeededFuture(result);
+    if (settings.delayMs() <= 0) return Future.succeededFuture(result);
     Promise<ChatResult> promise = Promise.promise();
-    vertx.setTimer(config.mockDelayMs(), id -> promise.complete(result));
+    vertx.setTimer(settings.delayMs(), id -> promise.complete(result));
     return promise.future();
   }
 
@@ -110,10 +112,10 @@ public final class MockClient implements ProviderClient {
       usage.put("total_tokens", prompt + completion);
       chunks.add(ChatChunk.of(u));
     }
-    MockStream stream = new MockStream(vertx, chunks, config.mockStreamDelayMs());
-    if (config.mockDelayMs() <= 0) return Future.succeededFuture(stream);
+    MockStream stream = new MockStream(vertx, chunks, settings.streamDelayMs());
+    if (settings.delayMs() <= 0) return Future.succeededFuture(stream);
     Promise<ChatStream> promise = Promise.promise();
-    vertx.setTimer(config.mockDelayMs(), t -> promise.complete(stream));
+    vertx.setTimer(settings.delayMs(), t -> promise.complete(stream));
     return promise.future();
   }
 

@@ -10,16 +10,14 @@ import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.ProviderClient;
-import io.recllm.gateway.provider.ProviderKeys;
 import io.recllm.gateway.provider.SseEvent;
 import io.recllm.gateway.provider.StreamTranslator;
 import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.provider.UpstreamApi;
 import io.recllm.gateway.provider.UpstreamHttp;
 import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import java.util.function.Consumer;
 
 /**
@@ -29,22 +27,17 @@ import java.util.function.Consumer;
  */
 public final class OpenAiClient implements ProviderClient {
 
-  private final UpstreamHttp http;
+  private static final String PATH = "/chat/completions";
+
+  private final UpstreamApi api;
   private final ProviderConfig config;
-  // Shared by every call: Vert.x copies request headers and never writes to these.
-  private final MultiMap jsonHeaders;
-  private final MultiMap sseHeaders;
 
   public OpenAiClient(UpstreamHttp http) {
-    this.http = http;
     this.config = http.config();
-    MultiMap h = HttpHeaders.headers()
-        .set(HttpHeaders.CONTENT_TYPE, "application/json")
-        .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
-    if (config.hasKey()) h.set(HttpHeaders.AUTHORIZATION, "Bearer " + config.apiKey());
-    config.headers().forEach(h::set);
-    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
-    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
+    this.api = UpstreamApi.builder(http,
+            (status, body, retryAfter) -> OpenAiErrors.fromResponse(config.name(), status, body, retryAfter))
+        .auth(UpstreamApi.AuthHeader.bearer())
+        .build();
   }
 
   @Override
@@ -54,7 +47,7 @@ public final class OpenAiClient implements ProviderClient {
 
   @Override
   public Future<ChatResult> chat(String model, ObjectNode request) {
-    ProviderKeys.requireKey(config);
+    api.requireKey();
     Buffer payload = unchanged(request, model, false);
     if (payload == null) {
       ObjectNode body = request.objectNode();
@@ -62,19 +55,15 @@ public final class OpenAiClient implements ProviderClient {
       body.put("model", model);
       payload = UpstreamHttp.encode(body);
     }
-    return http.post("/chat/completions", jsonHeaders, payload)
-        .compose(resp -> resp.body().map(buf -> {
-          if (resp.status() / 100 != 2) {
-            throw OpenAiErrors.fromResponse(config.name(), resp.status(), buf.toString(), resp.header("retry-after"));
-          }
-          ObjectNode parsed = parseCompletion(buf);
-          return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
-        }));
+    return api.postJson(PATH, payload, (resp, buf) -> {
+      ObjectNode parsed = api.parseObject(buf, o -> true, "a chat completion JSON object");
+      return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
+    });
   }
 
   @Override
   public Future<ChatStream> stream(String model, ObjectNode request) {
-    ProviderKeys.requireKey(config);
+    api.requireKey();
     Buffer payload = unchanged(request, model, true);
     if (payload == null) {
       ObjectNode body = request.objectNode();
@@ -88,12 +77,7 @@ public final class OpenAiClient implements ProviderClient {
       body.set("stream_options", streamOptions);
       payload = UpstreamHttp.encode(body);
     }
-    return http.post("/chat/completions", sseHeaders, payload).compose(resp -> {
-      if (resp.status() / 100 != 2) {
-        return resp.body().map(buf -> {
-          throw OpenAiErrors.fromResponse(config.name(), resp.status(), buf.toString(), resp.header("retry-after"));
-        });
-      }
+    return api.postStream(PATH, payload, resp -> {
       String contentType = resp.header("content-type");
       if (contentType != null && contentType.startsWith("application/json")) {
         // some compatible servers ignore stream:true; their error or answer arrives as one JSON body
@@ -114,18 +98,6 @@ public final class OpenAiClient implements ProviderClient {
     if (!model.equals(request.path("model").asText(null))) return null;
     if (stream && !request.path("stream_options").path("include_usage").asBoolean(false)) return null;
     return raw.raw();
-  }
-
-  private ObjectNode parseCompletion(Buffer buf) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(buf.getBytes());
-      if (node instanceof ObjectNode o) return o;
-    } catch (Exception e) {
-      // fall through to the error below
-    }
-    throw new GatewayException.ProviderFailure("bad_upstream_response",
-        "Provider \"" + config.name() + "\" answered with something that is not a chat completion JSON object", 200,
-        false, null);
   }
 
   /**

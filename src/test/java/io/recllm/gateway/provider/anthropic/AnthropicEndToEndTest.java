@@ -26,6 +26,7 @@ import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.fakes.StrictAnthropicValidator;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.ProviderCounters;
 import io.recllm.gateway.usage.UsageRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -289,11 +290,11 @@ class AnthropicEndToEndTest {
   void anUnknownStopReasonMapsToStopAndIsCounted() throws Exception {
     String message = Fixtures.read("anthropic/message_text_system_string.json").replace("\"end_turn\"", "\"brand_new_reason\"");
     upstream.respondJson(200, message);
-    long before = AnthropicClient.unknownStopReasons();
+    long before = ProviderCounters.unknownStopReasons();
     var resp = gw.post("/v1/chat/completions",
         "{\"model\":\"anthropic:claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     assertThat(readTree(resp.body()).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-    assertThat(AnthropicClient.unknownStopReasons()).isEqualTo(before + 1);
+    assertThat(ProviderCounters.unknownStopReasons()).isEqualTo(before + 1);
     var metrics = gw.get("/metrics");
     assertThat(metrics.body()).contains("rec_llm_gateway_upstream_unknown_stop_reasons_total " + (double) (before + 1));
   }

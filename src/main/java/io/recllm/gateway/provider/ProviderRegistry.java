@@ -1,18 +1,10 @@
-package io.recllm.gateway.routing;
+package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.provider.ChatResult;
-import io.recllm.gateway.provider.ChatStream;
-import io.recllm.gateway.provider.LlmClient;
-import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.pricing.Pricing;
-import io.recllm.gateway.provider.UpstreamHttp;
-import io.recllm.gateway.provider.anthropic.AnthropicClient;
-import io.recllm.gateway.provider.mock.MockClient;
-import io.recllm.gateway.provider.openai.OpenAiClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collections;
@@ -20,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The gateway's own {@link LlmClient}: one {@link ProviderClient} per configured provider, by name. */
+/**
+ * The gateway's own {@link LlmClient}: one {@link ProviderClient} per configured provider, by name,
+ * each made by the {@link ProviderType} its config names.
+ */
 public final class ProviderRegistry implements LlmClient, AutoCloseable {
 
   private final Map<String, ProviderClient> clients;
@@ -29,30 +24,27 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     this.clients = Collections.unmodifiableMap(new LinkedHashMap<>(clients));
   }
 
-  /** Anthropic requires max_tokens; without one from the client or the model table, this. */
-  static final int FALLBACK_MAX_TOKENS = 4096;
-
-  /** Builds one adapter per configured provider; {@code env} supplies proxy settings. */
+  /** Builds one client per configured provider with the {@link ProviderTypes#installed() registered types}. */
   public static ProviderRegistry create(Vertx vertx, GatewayConfig config, Map<String, String> env, Pricing pricing) {
+    return create(ProviderTypes.installed(), new ProviderContext(vertx, env, pricing), config);
+  }
+
+  public static ProviderRegistry create(ProviderTypes types, ProviderContext context, GatewayConfig config) {
     Map<String, ProviderClient> clients = new LinkedHashMap<>();
-    for (ProviderConfig p : config.providers().values()) {
-      clients.put(p.name(), create(vertx, p, env, pricing));
+    try {
+      for (ProviderConfig p : config.providers().values()) {
+        clients.put(p.name(), create(types.get(p.type()), p, context));
+      }
+    } catch (RuntimeException e) {
+      clients.values().forEach(ProviderClient::close);
+      throw e;
     }
     return new ProviderRegistry(clients);
   }
 
-  private static ProviderClient create(Vertx vertx, ProviderConfig p, Map<String, String> env, Pricing pricing) {
-    switch (p.type()) {
-      case ProviderConfig.MOCK:
-        return new MockClient(vertx, p);
-      case ProviderConfig.OPENAI:
-        return new OpenAiClient(new UpstreamHttp(vertx, p, env));
-      case ProviderConfig.ANTHROPIC:
-        return new AnthropicClient(new UpstreamHttp(vertx, p, env),
-            model -> pricing.maxOutputTokens(ProviderConfig.ANTHROPIC, model).orElse(FALLBACK_MAX_TOKENS));
-      default:
-        throw new IllegalArgumentException("unknown provider type " + p.type());
-    }
+  @SuppressWarnings("unchecked")
+  private static <S> ProviderClient create(ProviderType<S> type, ProviderConfig p, ProviderContext context) {
+    return type.create(p, (S) p.settings(), context);
   }
 
   public Map<String, ProviderClient> clients() {

@@ -1,0 +1,182 @@
+package io.recllm.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * What every JSON-over-HTTP adapter does around its mapping: the request headers (content type, user
+ * agent, the provider's key in the provider's auth header, fixed headers of the API, then the
+ * configured {@code headers}, which win), a non-2xx answer turned into a {@link GatewayException} by
+ * the adapter's {@link ErrorMapper}, and a body that is not what the API promises turned into
+ * {@code bad_upstream_response}. An adapter then holds only its mapping:
+ *
+ * <pre>{@code
+ * api = UpstreamApi.builder(context.upstream(config), (status, body, retryAfter) -> MyErrors.map(status, body))
+ *     .auth(AuthHeader.bearer()).build();
+ * return api.postJson("/chat", UpstreamHttp.encode(toWire(request)),
+ *     (resp, buf) -> fromWire(api.parseObject(buf, o -> true, "a chat answer")));
+ * }</pre>
+ */
+public final class UpstreamApi {
+
+  /** An upstream's non-2xx answer (or an error it sent as a body) as the gateway's exception. */
+  @FunctionalInterface
+  public interface ErrorMapper {
+    /**
+     * @param body the response body as text; may be empty or not JSON
+     * @param retryAfter the {@code retry-after} header, or null
+     */
+    GatewayException fromResponse(int status, String body, String retryAfter);
+  }
+
+  /** How the provider's API key travels. */
+  @FunctionalInterface
+  public interface AuthHeader {
+    void apply(MultiMap headers, String apiKey);
+
+    /** {@code Authorization: Bearer <key>} (OpenAI and compatible servers). */
+    static AuthHeader bearer() {
+      return (h, key) -> h.set(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    }
+
+    /** The key as the whole value of a header of its own, e.g. Anthropic's {@code x-api-key}. */
+    static AuthHeader header(String name) {
+      return (h, key) -> h.set(name, key);
+    }
+  }
+
+  private final UpstreamHttp http;
+  private final ProviderConfig config;
+  private final ErrorMapper errors;
+  // Shared by every call: Vert.x copies request headers and never writes to these.
+  private final MultiMap jsonHeaders;
+  private final MultiMap sseHeaders;
+
+  private UpstreamApi(Builder b) {
+    this.http = b.http;
+    this.config = b.http.config();
+    this.errors = b.errors;
+    MultiMap h = HttpHeaders.headers()
+        .set(HttpHeaders.CONTENT_TYPE, "application/json")
+        .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
+    b.fixed.forEach(h::set);
+    if (config.hasKey() && b.auth != null) b.auth.apply(h, config.apiKey());
+    config.headers().forEach(h::set); // last: an operator may override any of the above (a newer API version, say)
+    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
+    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
+  }
+
+  public static Builder builder(UpstreamHttp http, ErrorMapper errors) {
+    return new Builder(http, errors);
+  }
+
+  public ProviderConfig config() {
+    return config;
+  }
+
+  public UpstreamHttp http() {
+    return http;
+  }
+
+  public ErrorMapper errors() {
+    return errors;
+  }
+
+  /** Fails with {@code missing_api_key} when the provider needs a key and has none. */
+  public void requireKey() {
+    ProviderKeys.requireKey(config);
+  }
+
+  /**
+   * POSTs JSON and reads the whole answer; a 2xx answer goes to {@code answer} with its body, any other
+   * to the error mapper.
+   */
+  public <T> Future<T> postJson(String path, Buffer payload, BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
+    return http.post(path, jsonHeaders, payload)
+        .compose(resp -> resp.body().map(buf -> {
+          if (resp.status() / 100 != 2) throw error(resp, buf);
+          return answer.apply(resp, buf);
+        }));
+  }
+
+  /**
+   * POSTs a streaming request; a 2xx answer's events go through a fresh translator from
+   * {@code translator}, any other answer to the error mapper.
+   */
+  public Future<ChatStream> postSse(String path, Buffer payload, Supplier<StreamTranslator> translator) {
+    return postStream(path, payload, resp -> Future.succeededFuture(new UpstreamSseStream(resp, translator.get())));
+  }
+
+  /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */
+  public Future<ChatStream> postStream(String path, Buffer payload,
+                                       Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
+    return http.post(path, sseHeaders, payload).compose(resp -> {
+      if (resp.status() / 100 != 2) {
+        return resp.body().map(buf -> {
+          throw error(resp, buf);
+        });
+      }
+      return accepted.apply(resp);
+    });
+  }
+
+  private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
+    return errors.fromResponse(resp.status(), body.toString(), resp.header("retry-after"));
+  }
+
+  /**
+   * The body as a JSON object that {@code accept} takes, or {@code bad_upstream_response}:
+   * "Provider "x" answered with something that is not {@code what}".
+   */
+  public ObjectNode parseObject(Buffer body, Predicate<ObjectNode> accept, String what) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body.getBytes());
+      if (node instanceof ObjectNode o && accept.test(o)) return o;
+    } catch (Exception e) {
+      // reported below
+    }
+    throw new GatewayException.ProviderFailure("bad_upstream_response",
+        "Provider \"" + config.name() + "\" answered with something that is not " + what, 200, false, null);
+  }
+
+  public static final class Builder {
+    private final UpstreamHttp http;
+    private final ErrorMapper errors;
+    private AuthHeader auth = AuthHeader.bearer();
+    private final Map<String, String> fixed = new LinkedHashMap<>();
+
+    private Builder(UpstreamHttp http, ErrorMapper errors) {
+      this.http = http;
+      this.errors = errors;
+    }
+
+    /** How the key is sent; {@link AuthHeader#bearer()} unless set, null for an API that takes none. */
+    public Builder auth(AuthHeader header) {
+      this.auth = header;
+      return this;
+    }
+
+    /** A header every call carries, e.g. an API version; a configured header of the same name wins. */
+    public Builder header(String name, String value) {
+      fixed.put(name, value);
+      return this;
+    }
+
+    public UpstreamApi build() {
+      return new UpstreamApi(this);
+    }
+  }
+}

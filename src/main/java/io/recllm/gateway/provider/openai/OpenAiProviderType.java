@@ -1,0 +1,22 @@
+package io.recllm.gateway.provider.openai;
+
+import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.provider.ProviderClient;
+import io.recllm.gateway.provider.ProviderContext;
+import io.recllm.gateway.provider.ProviderType;
+
+/** {@code type: openai}: OpenAI and every OpenAI-compatible server; no settings beyond the common ones. */
+public final class OpenAiProviderType implements ProviderType<Void> {
+
+  public static final String NAME = "openai";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ProviderClient create(ProviderConfig config, Void settings, ProviderContext context) {
+    return new OpenAiClient(context.upstream(config));
+  }
+}
