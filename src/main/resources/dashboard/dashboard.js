@@ -39,8 +39,13 @@
       throw err;
     }
     if (!resp.ok) throw new Error("HTTP " + resp.status + " for " + path);
-    return resp.json();
+    return JSON.parse((await resp.text()).replace(MONEY, '$1"$2"'));
   }
+
+  // Costs arrive as JSON numbers in plain decimal, exact to the nano-USD ("cost_usd":0.00000255).
+  // JSON.parse would make doubles of them, which print as 2.55e-6 and need not print back as sent,
+  // so they are kept as the text the gateway wrote. Only a key can be an unescaped "cost_usd" + colon.
+  const MONEY = /("cost_usd"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
   function query(params) {
     const q = new URLSearchParams();
@@ -48,10 +53,28 @@
     return q.toString();
   }
 
+  // A number in plain decimal to `digits` significant digits, trailing zeros dropped: 7.5e-7 is
+  // "0.00000075", where String() and Number.toPrecision() would give "7.5e-7".
+  function plainNumber(v, digits) {
+    if (v === 0 || !isFinite(v)) return String(v);
+    const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(Math.abs(v))));
+    const text = v.toFixed(Math.min(decimals, 100));
+    return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+  }
+
+  // An amount exactly as the gateway sent it, with at least cents and grouped thousands: "$0.00000255",
+  // "$1,234.50", "$0.00".
+  function usd(v) {
+    if (v == null) return "–";
+    const text = typeof v === "string" ? v : plainNumber(v, 15);
+    const [whole, frac = ""] = text.split(".");
+    return "$" + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + frac.padEnd(2, "0");
+  }
+
   const num = new Intl.NumberFormat("en-US");
   const fmt = {
     int: (v) => (v == null ? "–" : num.format(v)),
-    usd: (v) => (v == null ? "–" : "$" + Number(v).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 6 : 4)),
+    usd: usd,
     ms: (v) => (v == null ? "–" : num.format(Math.round(v))),
     pct: (v) => (v == null ? "–" : (v * 100).toFixed(1) + "%"),
   };
@@ -138,7 +161,7 @@
   }
 
   // Cent fractions are normal for LLM calls: two significant digits keep tick labels distinct.
-  const usdTicks = (u, splits) => splits.map((v) => (v === 0 ? "0" : "$" + Number(v.toPrecision(2))));
+  const usdTicks = (u, splits) => splits.map((v) => (v === 0 ? "0" : "$" + plainNumber(v, 2)));
 
   function drawChart(id, xs, series, valueFormat) {
     const el = $(id);
@@ -194,7 +217,7 @@
       { label: "prompt", values: days.map((d) => d.prompt_tokens), color: accent },
       { label: "completion", values: days.map((d) => d.completion_tokens), color: cssVar("--ok") },
     ]);
-    drawChart("chart-cost", xs, [{ label: "USD", values: days.map((d) => d.cost_usd), color: accent }], "usd");
+    drawChart("chart-cost", xs, [{ label: "USD", values: days.map((d) => Number(d.cost_usd)), color: accent }], "usd");
     const recent = requests.slice().reverse();
     drawChart("chart-latency", recent.map((r) => r.timestamp_ms / 1000), [
       { label: "latency", values: recent.map((r) => r.latency_ms), color: accent },

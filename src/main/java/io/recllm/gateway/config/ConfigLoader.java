@@ -1,14 +1,18 @@
 package io.recllm.gateway.config;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.pricing.ModelPrice;
+import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.ProviderType;
 import io.recllm.gateway.provider.ProviderTypes;
 import io.recllm.gateway.usage.StoreLocation;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +101,8 @@ public final class ConfigLoader {
 
   private GatewayConfig build(String yaml) {
     YAMLMapper mapper = new YAMLMapper();
+    mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // prices: exact decimals, see price()
+    mapper.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     ObjectNode tree;
     try {
       tree = (ObjectNode) mapper.readTree(DEFAULTS);
@@ -334,17 +340,27 @@ public final class ConfigLoader {
             : d.otlpMetricsIntervalMs());
   }
 
-  private static double price(JsonNode n, String path) {
-    double v;
-    if (n.isNumber()) v = n.asDouble();
-    else {
+  /**
+   * A price as the exact decimal written: the YAML is read with decimals for floats, so {@code 0.15} is
+   * 0.15 rather than the double nearest to it (and {@code .nan} or {@code .inf} fail to parse).
+   */
+  private static BigDecimal price(JsonNode n, String path) {
+    BigDecimal v;
+    if (n.isNumber()) {
+      if (!n.isBigDecimal() && !n.isIntegralNumber()) { // floats are read as decimals: this is no amount
+        throw new ConfigException(path + ": must be zero or more, got " + n.asText());
+      }
+      v = n.decimalValue();
+    } else {
       try {
-        v = Double.parseDouble(n.asText());
+        v = new BigDecimal(n.asText().trim());
       } catch (NumberFormatException e) {
         throw new ConfigException(path + ": must be a number (USD per 1M tokens), got \"" + n.asText() + "\"");
       }
     }
-    if (!(v >= 0) || Double.isInfinite(v)) throw new ConfigException(path + ": must be zero or more, got " + n.asText());
+    if (v.signum() < 0) throw new ConfigException(path + ": must be zero or more, got " + n.asText());
+    String unusable = Pricing.unusableRate(v);
+    if (unusable != null) throw new ConfigException(path + ": " + unusable + ", got " + n.asText());
     return v;
   }
 

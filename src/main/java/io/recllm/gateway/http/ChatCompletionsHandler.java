@@ -108,7 +108,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ext = Json.object();
       ext.put("provider", ref.provider());
       ext.put("latency_ms", latencyMs);
-      ext.put("cost_usd", cost.usd());
+      UsageFormats.putUsd(ext, "cost_usd", cost.nanoUsd());
     }
     Buffer out;
     try {

@@ -45,7 +45,7 @@ public record GatewayServices(GatewayConfig config, LlmClient llm, ModelParser m
   void recordSuccess(String requestId, ModelRef ref, String responseModel, boolean stream, TokenUsage usage, Cost cost,
                      long latencyMs, long ttftMs, String finishReason, ObjectNode request, CharSequence responseText) {
     publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel, 200, stream,
-        usage, cost.usd(), cost.priceVersion(), latencyMs, ttftMs, finishReason, null, null), request, responseText);
+        usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs, finishReason, null, null), request, responseText);
   }
 
   void recordFailure(String requestId, ModelRef ref, boolean stream, GatewayException e, long startNanos, long ttftMs,

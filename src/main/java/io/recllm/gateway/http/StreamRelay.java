@@ -179,7 +179,7 @@ final class StreamRelay {
         ext = io.recllm.gateway.json.Json.object();
         ext.put("provider", ref.provider());
         ext.put("latency_ms", latencyMs);
-        ext.put("cost_usd", cost.usd());
+        UsageFormats.putUsd(ext, "cost_usd", cost.nanoUsd());
         ext.put("time_to_first_token_ms", ttftMs());
       }
       write(usageChunkText(ext, finalUsage));
@@ -213,7 +213,7 @@ final class StreamRelay {
       TokenUsage partial = usage != null ? usage : estimate();
       Cost cost = services.cost(ref, responseModel, partial, serviceTier);
       services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
-          e.status(), true, partial, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
+          e.status(), true, partial, cost.nanoUsd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
           e.getMessage()), request, responseText);
     } else {
       services.recordFailure(requestId, ref, true, e, startNanos, ttftMs(), request);
@@ -228,8 +228,8 @@ final class StreamRelay {
     TokenUsage finalUsage = usage != null ? usage : estimate();
     Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
     services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
-        499, true, finalUsage, cost.usd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null, null),
-        request, responseText);
+        499, true, finalUsage, cost.nanoUsd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null,
+        null), request, responseText);
     call.done();
   }
 

@@ -2,7 +2,9 @@ package io.recllm.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.pricing.NanoUsd;
 import io.recllm.gateway.usage.RequestLogEntry;
 import io.recllm.gateway.usage.UsageQuery;
 import io.recllm.gateway.usage.UsageStats;
@@ -18,6 +20,14 @@ final class UsageFormats {
 
   private record Column<T>(String name, Function<T, Object> value) {}
 
+  /** An amount of money: a JSON number and a CSV cell in plain decimal ({@code 0.0000759}, never 7.59E-5). */
+  private record Usd(long nanos) {
+    @Override
+    public String toString() {
+      return NanoUsd.format(nanos);
+    }
+  }
+
   private static final List<Column<UsageStats>> STATS = List.of(
       new Column<>("date", UsageStats::date),
       new Column<>("provider", UsageStats::provider),
@@ -26,7 +36,7 @@ final class UsageFormats {
       new Column<>("prompt_tokens", UsageStats::promptTokens),
       new Column<>("completion_tokens", UsageStats::completionTokens),
       new Column<>("total_tokens", UsageStats::totalTokens),
-      new Column<>("cost_usd", UsageStats::costUsd),
+      new Column<>("cost_usd", s -> new Usd(s.costNanoUsd())),
       new Column<>("avg_latency_ms", UsageStats::avgLatencyMs),
       new Column<>("errors", UsageStats::errors),
       new Column<>("cached_tokens", UsageStats::cachedTokens),
@@ -47,7 +57,7 @@ final class UsageFormats {
       new Column<>("total_tokens", RequestLogEntry::totalTokens),
       new Column<>("cached_tokens", RequestLogEntry::cachedTokens),
       new Column<>("estimated", RequestLogEntry::estimated),
-      new Column<>("cost_usd", RequestLogEntry::costUsd),
+      new Column<>("cost_usd", e -> new Usd(e.costNanoUsd())),
       new Column<>("price_version", RequestLogEntry::priceVersion),
       new Column<>("latency_ms", RequestLogEntry::latencyMs),
       new Column<>("ttft_ms", RequestLogEntry::ttftMs),
@@ -103,7 +113,16 @@ final class UsageFormats {
     else if (v instanceof Double d) o.put(name, d);
     else if (v instanceof Boolean b) o.put(name, b);
     else if (v instanceof LocalDate d) o.put(name, d.toString());
+    else if (v instanceof Usd u) putUsd(o, name, u.nanos());
     else o.put(name, v.toString());
+  }
+
+  /**
+   * Sets {@code name} to an amount of money as a JSON number in plain decimal, {@code 0.0000759}: Jackson
+   * writes a double or a BigDecimal that small as 7.59E-5.
+   */
+  static void putUsd(ObjectNode o, String name, long nanoUsd) {
+    o.putRawValue(name, new RawValue(NanoUsd.format(nanoUsd)));
   }
 
   private static <T> String csv(List<Column<T>> columns, List<T> rows) {

@@ -1,5 +1,7 @@
 package io.recllm.gateway.pricing;
 
+import java.math.BigDecimal;
+
 /**
  * One row of the built-in price table ({@code /pricing/prices.csv}). {@link #standard()} is what
  * {@link Pricing#find} returns; the other tiers are null when the model has none.
@@ -15,6 +17,6 @@ package io.recllm.gateway.pricing;
  * @param priority         OpenAI priority service-tier prices
  * @param note             provenance and caveats, free text
  */
-public record PriceRow(String provider, String model, ModelPrice standard, Double cacheWrite1h,
+public record PriceRow(String provider, String model, ModelPrice standard, BigDecimal cacheWrite1h,
                        Long longContextAbove, ModelPrice longContext, ModelPrice priority,
                        String note) {}

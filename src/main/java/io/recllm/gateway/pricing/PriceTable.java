@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -222,23 +223,26 @@ final class PriceTable {
       return v;
     }
 
-    private double price(String column) {
-      Double p = optionalPrice(column);
+    private BigDecimal price(String column) {
+      BigDecimal p = optionalPrice(column);
       if (p == null) throw bad(column, "is required");
       return p;
     }
 
-    private Double optionalPrice(String column) {
+    /** Read as the exact decimal written: 0.15 is 0.15, not the double nearest to it. */
+    private BigDecimal optionalPrice(String column) {
       String v = value(column);
       if (v.isEmpty()) return null;
-      double p;
+      BigDecimal p;
       try {
-        p = Double.parseDouble(v);
+        p = new BigDecimal(v);
       } catch (NumberFormatException e) {
         throw bad(column, "'" + v + "' is not a number");
       }
       // Zero would silently make a model free; a truly free model belongs in config overrides.
-      if (!(p > 0) || Double.isInfinite(p)) throw bad(column, "must be a positive price, was " + v);
+      if (p.signum() <= 0) throw bad(column, "must be a positive price, was " + v);
+      String unusable = Pricing.unusableRate(p);
+      if (unusable != null) throw bad(column, unusable + ", was " + v);
       return p;
     }
 

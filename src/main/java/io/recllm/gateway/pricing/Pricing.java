@@ -1,6 +1,7 @@
 package io.recllm.gateway.pricing;
 
 import io.recllm.gateway.provider.TokenUsage;
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,8 @@ public final class Pricing {
    * switch the whole call to other rates: {@code serviceTier} "priority" uses the row's priority
    * rates when it has them (otherwise standard, an underestimate), and a prompt larger than the
    * row's long-context threshold uses its long-context rates. Priority takes precedence, since
-   * providers publish no combined rate.
+   * providers publish no combined rate. The sum is exact (the rates are decimals) and is rounded once,
+   * half to even, to a whole nano-USD: 17 tokens at 0.15 per 1M cost exactly 0.00000255 USD.
    *
    * @param serviceTier the {@code service_tier} the upstream reported; null means standard
    */
@@ -118,12 +120,12 @@ public final class Pricing {
     if (r.price == null) return Cost.UNPRICED;
     TokenUsage u = usage == null ? TokenUsage.NONE : usage;
     if (r.priority != null && PRIORITY_TIER.equalsIgnoreCase(serviceTier)) {
-      return new Cost(usd(r.priority, u), r.priorityVersion);
+      return new Cost(r.priority.nanoUsd(u), r.priorityVersion);
     }
     if (r.longContext != null && u.promptTokens() > r.longContextAbove) {
-      return new Cost(usd(r.longContext, u), r.longContextVersion);
+      return new Cost(r.longContext.nanoUsd(u), r.longContextVersion);
     }
-    return new Cost(usd(r.price, u), r.version);
+    return new Cost(r.price.nanoUsd(u), r.version);
   }
 
   /** Model ids of the built-in table for one provider type ("openai", "anthropic"), for {@code /v1/models}. */
@@ -141,17 +143,24 @@ public final class Pricing {
     return Optional.ofNullable(table.exact(model, null));
   }
 
-  static double usd(ModelPrice p, TokenUsage u) {
+  /**
+   * The call's cost in nano-USD: the exact sum of tokens times the decimal rates, rounded once, half to
+   * even, to a whole nano-USD. Negative token counts count as none.
+   */
+  static long nanoUsd(ModelPrice p, TokenUsage u) {
     long prompt = Math.max(0, u.promptTokens());
     long cached = Math.max(0, u.cachedTokens());
     long written = Math.max(0, u.cacheWriteTokens());
     long completion = Math.max(0, u.completionTokens());
     // An adapter that reports cache tokens outside promptTokens must not produce a negative bill.
     long uncached = Math.max(0, prompt - cached - written);
-    double cachedRate = p.cachedInput() != null ? p.cachedInput() : p.input();
-    double writeRate = p.cacheWrite() != null ? p.cacheWrite() : p.input();
-    return (uncached * p.input() + cached * cachedRate + written * writeRate
-        + completion * p.output()) / 1_000_000.0;
+    BigDecimal cachedRate = p.cachedInput() != null ? p.cachedInput() : p.input();
+    BigDecimal writeRate = p.cacheWrite() != null ? p.cacheWrite() : p.input();
+    BigDecimal perMillion = p.input().multiply(BigDecimal.valueOf(uncached))
+        .add(cachedRate.multiply(BigDecimal.valueOf(cached)))
+        .add(writeRate.multiply(BigDecimal.valueOf(written)))
+        .add(p.output().multiply(BigDecimal.valueOf(completion)));
+    return NanoUsd.of(perMillion.movePointLeft(6));
   }
 
   private Resolution resolve(String provider, String model) {
@@ -240,10 +249,30 @@ public final class Pricing {
     }
   }
 
-  private static void requireRate(String at, double rate) {
-    if (!(rate >= 0) || Double.isInfinite(rate)) {
+  private static void requireRate(String at, BigDecimal rate) {
+    if (rate == null) throw new IllegalArgumentException(at + " is required (USD per 1M tokens)");
+    if (rate.signum() < 0) {
       throw new IllegalArgumentException(at + " must be a number >= 0 (USD per 1M tokens), was " + rate);
     }
+    String unusable = unusableRate(rate);
+    if (unusable != null) throw new IllegalArgumentException(at + " " + unusable + ", was " + rate);
+  }
+
+  /** Largest rate taken, in USD per 1M tokens: a dollar a token, far above any model's. */
+  static final BigDecimal MAX_RATE = BigDecimal.valueOf(1_000_000);
+  /** Finest rate step taken: finer digits cannot move a cost by a nano-USD at any realistic token count. */
+  static final int MAX_RATE_DECIMALS = 15;
+
+  /**
+   * Why a non-negative rate cannot be used, or null. The bounds keep exact arithmetic on it cheap (an
+   * exponent such as 1e-99999999 would make every call's sum enormous) and its costs inside a long.
+   */
+  public static String unusableRate(BigDecimal rate) {
+    if (rate.compareTo(MAX_RATE) > 0) return "must be at most " + MAX_RATE + " (USD per 1M tokens)";
+    if (rate.stripTrailingZeros().scale() > MAX_RATE_DECIMALS) {
+      return "must have at most " + MAX_RATE_DECIMALS + " decimal places";
+    }
+    return null;
   }
 
   // Model ids are client input; keep log lines single and short whatever they contain.
@@ -267,12 +296,12 @@ public final class Pricing {
   private static final class Resolution {
     static final Resolution NONE = new Resolution(null, null, null, null, 0, null, null, null);
 
-    final ModelPrice price;
+    final Rates price;
     final String version;
-    final ModelPrice priority;
+    final Rates priority;
     final String priorityVersion;
     final long longContextAbove;
-    final ModelPrice longContext;
+    final Rates longContext;
     final String longContextVersion;
     final Optional<ModelPrice> found;
     final OptionalInt maxOutputTokens;
@@ -280,12 +309,12 @@ public final class Pricing {
     private Resolution(ModelPrice price, String version, ModelPrice priority, String priorityVersion,
                        long longContextAbove, ModelPrice longContext, String longContextVersion,
                        Integer maxOutputTokens) {
-      this.price = price;
+      this.price = Rates.of(price);
       this.version = version;
-      this.priority = priority;
+      this.priority = Rates.of(priority);
       this.priorityVersion = priorityVersion;
       this.longContextAbove = longContextAbove;
-      this.longContext = longContext;
+      this.longContext = Rates.of(longContext);
       this.longContextVersion = longContextVersion;
       this.found = Optional.ofNullable(price);
       this.maxOutputTokens = maxOutputTokens == null ? OptionalInt.empty() : OptionalInt.of(maxOutputTokens);

@@ -3,6 +3,7 @@ package io.recllm.gateway.telemetry;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.recllm.gateway.config.TelemetrySettings;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.pricing.NanoUsd;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class AccessLog implements AutoCloseable {
     b.append(" total_tokens=").append(u.totalTokens());
     if (u.cachedTokens() > 0) b.append(" cached_tokens=").append(u.cachedTokens());
     if (u.estimated()) b.append(" estimated=true");
-    b.append(" cost_usd=").append(java.math.BigDecimal.valueOf(r.costUsd()).toPlainString()); // 0.00014, not 1.4E-4
+    b.append(" cost_usd=").append(NanoUsd.format(r.costNanoUsd())); // 0.00000255: exact, never 2.55E-6
     if (r.finishReason() != null) field(b, "finish_reason", r.finishReason());
     if (r.errorType() != null) field(b, "error_type", r.errorType());
     if (traceId != null) field(b, "trace_id", traceId);
@@ -141,7 +142,8 @@ final class AccessLog implements AutoCloseable {
       g.writeNumberField("total_tokens", u.totalTokens());
       g.writeNumberField("cached_tokens", u.cachedTokens());
       g.writeBooleanField("estimated", u.estimated());
-      g.writeNumberField("cost_usd", r.costUsd());
+      g.writeFieldName("cost_usd");
+      g.writeNumber(NanoUsd.format(r.costNanoUsd())); // a number in plain decimal: Jackson would write 2.55E-6
       if (r.finishReason() != null) g.writeStringField("finish_reason", r.finishReason());
       if (r.errorType() != null) g.writeStringField("error_type", r.errorType());
       if (traceId != null) g.writeStringField("trace_id", traceId);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.recllm.gateway.pricing.NanoUsd;
 import io.recllm.gateway.provider.ProviderCounters;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
@@ -96,7 +97,7 @@ final class GatewayMeters {
       if (u.completionTokens() > 0) m.completionTokens.increment(u.completionTokens());
       if (u.cachedTokens() > 0) m.cachedTokens.increment(u.cachedTokens());
     }
-    if (r.costUsd() > 0) m.cost.increment(r.costUsd());
+    if (r.costNanoUsd() > 0) m.cost.increment(NanoUsd.toDouble(r.costNanoUsd())); // Micrometer counters are doubles
     m.duration.record(durationNanos, TimeUnit.NANOSECONDS);
     if (r.stream() && r.ttftMs() >= 0) m.ttft.record(r.ttftMs(), TimeUnit.MILLISECONDS);
     if (upstreamNanos >= 0) {

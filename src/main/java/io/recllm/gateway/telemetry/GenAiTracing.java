@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.recllm.gateway.pricing.NanoUsd;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.MultiMap;
@@ -135,7 +136,7 @@ final class GenAiTracing {
       span.setAttribute(OUTPUT_TOKENS, u.completionTokens());
       if (r.finishReason() != null) span.setAttribute(FINISH_REASONS, List.of(r.finishReason()));
       span.setAttribute(HTTP_STATUS, (long) r.status());
-      span.setAttribute(COST, r.costUsd());
+      span.setAttribute(COST, NanoUsd.toDouble(r.costNanoUsd())); // a double attribute by convention
       if (r.stream() && r.ttftMs() >= 0) span.setAttribute(TTFT_MS, r.ttftMs());
       if (r.errorType() != null) {
         span.setAttribute(ERROR_TYPE, r.errorType());

@@ -300,7 +300,7 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
   private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
     Map<String, Object> meta = commonMetadata(r);
     if (r.finishReason() != null) meta.put("finish_reason", r.finishReason());
-    meta.put("cost_usd", r.costUsd());
+    meta.put("cost_usd", r.costUsdExact());
     meta.put("estimated_usage", r.usage() != null && r.usage().estimated());
     if (r.stream() && r.ttftMs() >= 0) meta.put("time_to_first_token", Duration.ofMillis(r.ttftMs()));
     return event(TelemetryEvent.REQUEST_STOP, measurements(r, durationNanos, upstreamNanos), meta);
@@ -310,7 +310,7 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
     Map<String, Object> meta = commonMetadata(r);
     meta.put("error_type", r.errorType());
     if (r.errorMessage() != null) meta.put("error_message", r.errorMessage());
-    if (r.costUsd() > 0) meta.put("cost_usd", r.costUsd());
+    if (r.costNanoUsd() > 0) meta.put("cost_usd", r.costUsdExact());
     return event(TelemetryEvent.REQUEST_EXCEPTION, measurements(r, durationNanos, upstreamNanos), meta);
   }
 

@@ -1,5 +1,6 @@
 package io.recllm.gateway.telemetry;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Map;
  *   <li>{@value #REQUEST_STOP}: measurements {@code duration} (ns), {@code prompt_tokens},
  *       {@code completion_tokens}, {@code total_tokens}, {@code cached_tokens}, {@code monotonic_time},
  *       and {@code upstream_duration} (ns) when known; metadata {@code request_id, provider, model,
- *       response_model, finish_reason, status, stream, cost_usd, estimated_usage}, and
+ *       response_model, finish_reason, status, stream, cost_usd, estimated_usage} ({@code cost_usd} is a
+ *       {@link BigDecimal}, the exact cost), and
  *       {@code time_to_first_token} (a {@link java.time.Duration}) for streams that produced output.</li>
  *   <li>{@value #REQUEST_EXCEPTION}: the same measurements as stop (tokens are what was billed before the
  *       failure); metadata {@code request_id, provider, model, status, stream, error_type, error_message}.</li>
@@ -35,9 +37,10 @@ public record TelemetryEvent(String name, Map<String, Number> measurements, Map<
     return n == null ? 0 : n.longValue();
   }
 
-  /** A metadata value as text, null when absent. */
+  /** A metadata value as text, null when absent; decimals in plain notation ({@code 0.00000255}, not 2.55E-6). */
   public String tag(String key) {
     Object v = metadata.get(key);
+    if (v instanceof BigDecimal d) return d.toPlainString();
     return v == null ? null : v.toString();
   }
 }

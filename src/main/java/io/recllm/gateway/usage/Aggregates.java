@@ -36,7 +36,7 @@ final class Aggregates {
     c.completion.add(r.usage().completionTokens());
     c.total.add(r.usage().totalTokens());
     c.cached.add(r.usage().cachedTokens());
-    c.costNanos.add(Totals.nanoUsd(r.costUsd()));
+    c.costNanos.add(r.costNanoUsd());
     c.latencySum.add(r.latencyMs());
     c.latencies.record(r.latencyMs());
   }

@@ -2,6 +2,7 @@ package io.recllm.gateway.usage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.recllm.gateway.pricing.NanoUsd;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +51,10 @@ final class JdbcUsageStore implements AutoCloseable {
 
   /** The scripts under {@code db/usage/<dialect>/}, in order (a test keeps the two in step). */
   static final Map<Dialect, List<String>> SHIPPED_SCRIPTS = Map.of(
-      Dialect.SQLITE, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql"),
-      Dialect.POSTGRESQL, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql"));
+      Dialect.SQLITE, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql",
+          "V3__usage_requests_cost_nano_usd.sql"),
+      Dialect.POSTGRESQL, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql",
+          "V3__usage_requests_cost_nano_usd.sql"));
 
   /** Their versions, as Flyway reads them from the names. */
   static final Map<Dialect, List<String>> SHIPPED_VERSIONS = Map.of(
@@ -78,11 +81,11 @@ final class JdbcUsageStore implements AutoCloseable {
   private static final String REQUEST_COLUMNS = """
       request_id, ts_ms, day, provider, model, response_model, status, stream,
         prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
-        cost_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id,
-        request_content, response_content""";
+        cost_usd, cost_nano_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message,
+        client_key_id, request_content, response_content""";
 
   private static final String INSERT_REQUEST = "INSERT INTO usage_requests (" + REQUEST_COLUMNS + ")\n"
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String COPY_REQUESTS = "COPY usage_requests (" + REQUEST_COLUMNS + ") FROM STDIN";
 
@@ -100,10 +103,16 @@ final class JdbcUsageStore implements AutoCloseable {
         cost_nano_usd = usage_daily.cost_nano_usd + excluded.cost_nano_usd,
         latency_ms_sum = usage_daily.latency_ms_sum + excluded.latency_ms_sum""";
 
+  /**
+   * A row without cost_nano_usd was written by a gateway from before V3 sharing the database (one not yet
+   * upgraded, in a cluster): its cost_usd is rounded to the nearest nano-USD, as V3 did with the rows it found.
+   */
   private static final String SELECT_RECENT = """
       SELECT request_id, ts_ms, provider, model, response_model, status, stream, prompt_tokens, completion_tokens,
-        total_tokens, cached_tokens, estimated, cost_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type,
-        error_message, client_key_id, request_content, response_content
+        total_tokens, cached_tokens, estimated,
+        COALESCE(cost_nano_usd, CAST(ROUND(cost_usd * 1000000000) AS BIGINT)) AS cost_nano_usd,
+        price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id, request_content,
+        response_content
       FROM usage_requests ORDER BY ts_ms DESC, id DESC LIMIT ?""";
 
   private final HikariDataSource pool;
@@ -305,7 +314,7 @@ final class JdbcUsageStore implements AutoCloseable {
     for (UsageRecord r : batch) {
       UsageKey key = new UsageKey(UsageKey.utcDate(r.timestampMillis()), text(r.provider()), text(r.model()));
       daily.computeIfAbsent(key, k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
-          r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), Totals.nanoUsd(r.costUsd()),
+          r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), r.costNanoUsd(),
           r.latencyMs());
     }
     Writing w = writing();
@@ -447,7 +456,8 @@ final class JdbcUsageStore implements AutoCloseable {
     row.number(r.usage().cacheWriteTokens());
     row.number(r.usage().reasoningTokens());
     row.bool(r.usage().estimated());
-    row.real(r.costUsd());
+    row.real(NanoUsd.toDouble(r.costNanoUsd())); // cost_usd: kept for readers of the database from before V3
+    row.number(r.costNanoUsd());
     row.text(text(r.priceVersion()));
     row.number(r.latencyMs());
     if (r.ttftMs() < 0) row.nullNumber(); else row.number(r.ttftMs());
@@ -705,7 +715,7 @@ final class JdbcUsageStore implements AutoCloseable {
           out.add(new RequestLogEntry(rs.getString("request_id"), rs.getLong("ts_ms"), rs.getString("provider"),
               rs.getString("model"), rs.getString("response_model"), rs.getInt("status"), rs.getBoolean("stream"),
               rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("total_tokens"),
-              rs.getLong("cached_tokens"), rs.getBoolean("estimated"), rs.getDouble("cost_usd"),
+              rs.getLong("cached_tokens"), rs.getBoolean("estimated"), rs.getLong("cost_nano_usd"),
               rs.getString("price_version"), rs.getLong("latency_ms"), ttftMs, rs.getString("finish_reason"),
               rs.getString("error_type"), rs.getString("error_message"), rs.getString("client_key_id"),
               rs.getString("request_content"), rs.getString("response_content")));

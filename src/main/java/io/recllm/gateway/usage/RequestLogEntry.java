@@ -1,10 +1,14 @@
 package io.recllm.gateway.usage;
 
+import io.recllm.gateway.pricing.NanoUsd;
+import java.math.BigDecimal;
+
 /**
  * One row of the request log, as {@code GET /v1/usage/requests} shows it. {@code ttftMs} is null for
  * non-streaming calls and streams that produced no token; {@code clientKeyId} is null until the gateway
  * has per-client keys; {@code requestContent} and {@code responseContent} only when
- * {@code usage.log_content} was on for that call.
+ * {@code usage.log_content} was on for that call. {@code costNanoUsd} is the cost in nano-USD (1e-9 USD),
+ * exact; in JSON and CSV it is {@code cost_usd}, a plain decimal.
  */
 public record RequestLogEntry(
     String requestId,
@@ -19,7 +23,7 @@ public record RequestLogEntry(
     long totalTokens,
     long cachedTokens,
     boolean estimated,
-    double costUsd,
+    long costNanoUsd,
     String priceVersion,
     long latencyMs,
     Long ttftMs,
@@ -33,8 +37,18 @@ public record RequestLogEntry(
   static RequestLogEntry of(UsageRecord r) {
     return new RequestLogEntry(r.requestId(), r.timestampMillis(), r.provider(), r.model(), r.responseModel(), r.status(),
         r.stream(), r.usage().promptTokens(), r.usage().completionTokens(), r.usage().totalTokens(),
-        r.usage().cachedTokens(), r.usage().estimated(), r.costUsd(), r.priceVersion(), r.latencyMs(),
+        r.usage().cachedTokens(), r.usage().estimated(), r.costNanoUsd(), r.priceVersion(), r.latencyMs(),
         r.ttftMs() < 0 ? null : r.ttftMs(), r.finishReason(), r.errorType(), r.errorMessage(), r.clientKeyId(), r.requestContent(),
         r.responseContent());
+  }
+
+  /** The exact cost in USD ({@code 0.00000255}). */
+  public BigDecimal costUsdExact() {
+    return NanoUsd.toUsd(costNanoUsd);
+  }
+
+  /** The nearest double to the cost, for callers that want one. */
+  public double costUsd() {
+    return NanoUsd.toDouble(costNanoUsd);
   }
 }

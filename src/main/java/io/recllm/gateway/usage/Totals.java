@@ -34,11 +34,6 @@ final class Totals {
     }
     double avg = calls == 0 ? 0 : Math.round(latencyMsSum * 100.0 / calls) / 100.0;
     return new UsageStats(key.date(), key.provider(), key.model(), calls, promptTokens, completionTokens, totalTokens,
-        costNanoUsd / 1e9, avg, errors, cachedTokens, p50v, p95v);
-  }
-
-  /** Cost is kept in nano-USD so that sums do not depend on the order calls were added in. */
-  static long nanoUsd(double usd) {
-    return Math.round(usd * 1e9);
+        costNanoUsd, avg, errors, cachedTokens, p50v, p95v);
   }
 }

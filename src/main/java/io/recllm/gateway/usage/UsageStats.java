@@ -1,5 +1,7 @@
 package io.recllm.gateway.usage;
 
+import io.recllm.gateway.pricing.NanoUsd;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 
 /**
@@ -9,7 +11,9 @@ import java.time.LocalDate;
  * every finished call including failed ones ({@code errors}); {@code avgLatencyMs} is over all of them.
  * The percentiles are null when no request rows are left to compute them from (older than
  * {@code usage.retention_days} after a restart); in memory they come from a histogram with buckets
- * under 6% wide (exact below 32 ms), from PostgreSQL they are exact. In JSON the names are snake_case.
+ * under 6% wide (exact below 32 ms), from PostgreSQL they are exact. {@code costNanoUsd} is the exact sum
+ * of the calls' costs in nano-USD (1e-9 USD). In JSON the names are snake_case, and the cost is
+ * {@code cost_usd}, a plain decimal.
  */
 public record UsageStats(
     LocalDate date,
@@ -19,9 +23,20 @@ public record UsageStats(
     long promptTokens,
     long completionTokens,
     long totalTokens,
-    double costUsd,
+    long costNanoUsd,
     double avgLatencyMs,
     long errors,
     long cachedTokens,
     Long p50LatencyMs,
-    Long p95LatencyMs) {}
+    Long p95LatencyMs) {
+
+  /** The exact total in USD ({@code 0.0000759}). */
+  public BigDecimal costUsdExact() {
+    return NanoUsd.toUsd(costNanoUsd);
+  }
+
+  /** The nearest double to the total, for callers that want one. */
+  public double costUsd() {
+    return NanoUsd.toDouble(costNanoUsd);
+  }
+}

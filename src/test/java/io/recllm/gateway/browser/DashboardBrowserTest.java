@@ -222,6 +222,39 @@ class DashboardBrowserTest {
     browser.executeScript("sessionStorage.clear();");
   }
 
+  /**
+   * Costs of a few nano-USD: JSON numbers like 0.000000021, which a double prints as 2.1e-8 and toFixed(6)
+   * as 0.000000. The page shows the gateway's decimal text as it is.
+   */
+  @Test
+  void tinyCostsShowAsTheExactPlainDecimalsTheApiSent() throws Exception {
+    try (GatewayHarness cheap = GatewayHarness.start("""
+        usage: { store: memory }
+        providers:
+          mock: { type: mock }
+        pricing:
+          echo: { input: 0.0001, output: 0.0003 }
+        """, Map.of())) {
+      traffic(cheap, 3, 0, 0);
+      browser.manage().window().setSize(new Dimension(1280, 900));
+      browser.get(cheap.baseUrl() + "/dashboard/");
+      waitFor("range totals", () -> number("range-calls") == 3);
+      String body = cheap.get("/v1/usage?" + rangeQuery() + "&group_by=date,provider,model").body();
+      String total = Json.MAPPER.readTree(body).at("/total/cost_usd").decimalValue().toPlainString();
+      assertThat(total).startsWith("0.0000000");
+      assertThat(body).contains("\"cost_usd\":" + total);
+
+      assertThat(value("range-cost")).isEqualTo(total);
+      assertThat(browser.findElement(By.id("range-cost")).getText()).isEqualTo("$" + total);
+      @SuppressWarnings("unchecked")
+      List<String> shown = (List<String>) browser.executeScript(
+          "return [...document.querySelectorAll('#usage-table tbody td:nth-child(8), #requests-table tbody td:nth-child(7)')]"
+              + ".map(td => td.textContent);");
+      assertThat(shown).hasSize(4).allSatisfy(text -> assertThat(text).matches("\\$0\\.0000000\\d+"));
+      assertThat(String.join(" ", shown)).doesNotContainIgnoringCase("e-");
+    }
+  }
+
   static void shot(String name) throws Exception {
     Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
   }

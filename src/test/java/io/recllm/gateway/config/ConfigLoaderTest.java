@@ -3,6 +3,8 @@ package io.recllm.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recllm.gateway.pricing.ModelPrice;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -63,7 +65,7 @@ class ConfigLoaderTest {
     assertThat(c.timeouts().connectMs()).isEqualTo(1000);
     assertThat(c.timeouts().totalMs()).isEqualTo(600_000);
     assertThat(groq.timeouts().connectMs()).isEqualTo(1000);
-    assertThat(c.pricing().get("custom-model").cachedInput()).isEqualTo(0.5);
+    assertThat(c.pricing().get("custom-model").cachedInput()).isEqualByComparingTo("0.5");
     assertThat(c.pricing().get("llama3").input()).isZero();
     assertThat(c.corsAllowedOrigins()).containsExactly("https://app.example");
   }
@@ -103,6 +105,31 @@ class ConfigLoaderTest {
     assertFails("port: [1", "not valid YAML");
     assertFails("providers: { x: { type: openai, base_url: \"https://h\", tls: { trust_store: /no/such/file.pem } } }",
         "providers.x.tls.trust_store: cannot read");
+  }
+
+  /** A price is the decimal written in the YAML, not the double nearest to it: a cost is exact only then. */
+  @Test
+  void pricesAreReadAsExactDecimals() {
+    GatewayConfig c = ConfigLoader.load("""
+        pricing:
+          m: { input: 123456.789012345678, output: 0.15, cached_input: "0.075", cache_write: 2 }
+          env: { input: "${PRICE}", output: 1.0 }
+        """, Map.of("PRICE", "0.000000000000001"));
+    ModelPrice m = c.pricing().get("m");
+    assertThat(m.input()).isEqualTo(new BigDecimal("123456.789012345678"));
+    assertThat(BigDecimal.valueOf(123456.789012345678)).as("what a double would have kept").isNotEqualByComparingTo(m.input());
+    assertThat(m.output()).isEqualTo(new BigDecimal("0.15"));
+    assertThat(m.cachedInput()).isEqualTo(new BigDecimal("0.075"));
+    assertThat(m.cacheWrite()).isEqualTo(new BigDecimal("2"));
+    assertThat(c.pricing().get("env").input()).isEqualTo(new BigDecimal("0.000000000000001"));
+    assertThat(c.pricing().get("env").output()).isEqualTo(new BigDecimal("1"));
+
+    // YAML floats are read as decimals, which have no NaN or infinity
+    assertFails("pricing: { m: { input: .nan, output: 1 } }", "'.nan'");
+    assertFails("pricing: { m: { input: 1, output: .inf } }", "'.inf'");
+    assertFails("pricing: { m: { input: -0.5, output: 1 } }", "pricing.m.input: must be zero or more");
+    assertFails("pricing: { m: { input: 1e99999999, output: 1 } }", "pricing.m.input: must be at most 1000000");
+    assertFails("pricing: { m: { input: 1, output: 0.0000000000000001 } }", "pricing.m.output: must have at most 15 decimal");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.recllm.gateway.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,28 +21,33 @@ class PriceCorrectionsTest {
     return new ModelPrice(input, cached, write, output, maxOut, date);
   }
 
+  /** Prices are held without trailing zeros: 30, not 30.0. */
+  private static BigDecimal dec(String price) {
+    return new BigDecimal(price);
+  }
+
   @Test
   void gpt55PriorityTierIsTwoAndAHalfTimesStandard() {
     for (String id : new String[] {"gpt-5.5", "gpt-5.5-2026-04-23"}) {
       ModelPrice priority = row(id).priority();
-      assertThat(priority.input()).as(id).isEqualTo(12.5);
-      assertThat(priority.cachedInput()).as(id).isEqualTo(1.25);
-      assertThat(priority.output()).as(id).isEqualTo(75.0);
+      assertThat(priority.input()).as(id).isEqualByComparingTo("12.5");
+      assertThat(priority.cachedInput()).as(id).isEqualByComparingTo("1.25");
+      assertThat(priority.output()).as(id).isEqualByComparingTo("75");
     }
   }
 
   @Test
   void otherPriorityRatesMatchTheProviderPage() {
     assertThat(row("gpt-5.4").priority()).extracting(ModelPrice::input, ModelPrice::cachedInput, ModelPrice::output)
-        .containsExactly(5.0, 0.5, 30.0);
+        .containsExactly(dec("5"), dec("0.5"), dec("30"));
     assertThat(row("gpt-4.1").priority()).extracting(ModelPrice::input, ModelPrice::cachedInput, ModelPrice::output)
-        .containsExactly(3.5, 0.875, 14.0);
+        .containsExactly(dec("3.5"), dec("0.875"), dec("14"));
   }
 
   @Test
   void legacyClaudeOneHourCacheWritesAreTwiceInput() {
-    assertThat(row("claude-3-haiku-20240307").cacheWrite1h()).isEqualTo(0.5);
-    assertThat(row("claude-3-opus-20240229").cacheWrite1h()).isEqualTo(30.0);
+    assertThat(row("claude-3-haiku-20240307").cacheWrite1h()).isEqualByComparingTo("0.5");
+    assertThat(row("claude-3-opus-20240229").cacheWrite1h()).isEqualByComparingTo("30");
   }
 
   @Test
@@ -79,15 +85,15 @@ class PriceCorrectionsTest {
     for (String id : new String[] {"gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra"}) {
       PriceRow r = row(id);
       assertThat(r.longContextAbove()).as(id).isEqualTo(272_000L);
-      assertThat(r.longContext().input()).as(id).isEqualTo(2 * r.standard().input());
-      assertThat(r.longContext().output()).as(id).isEqualTo(1.5 * r.standard().output());
+      assertThat(r.longContext().input()).as(id).isEqualByComparingTo(r.standard().input().multiply(BigDecimal.valueOf(2)));
+      assertThat(r.longContext().output()).as(id).isEqualByComparingTo(r.standard().output().multiply(new BigDecimal("1.5")));
     }
   }
 
   @Test
   void fineTunedGpt4oCachedRateIsACacheReadNotAWrite() {
     ModelPrice p = row("ft:gpt-4o-2024-11-20").standard();
-    assertThat(p.cachedInput()).isEqualTo(1.875);
+    assertThat(p.cachedInput()).isEqualByComparingTo("1.875");
     assertThat(p.cacheWrite()).isNull();
   }
 
@@ -98,15 +104,15 @@ class PriceCorrectionsTest {
 
   @Test
   void spotChecksAgainstProviderPages() {
-    assertThat(row("gpt-4").standard().input()).isEqualTo(30.0);
-    assertThat(row("gpt-4").standard().output()).isEqualTo(60.0);
+    assertThat(row("gpt-4").standard().input()).isEqualByComparingTo("30");
+    assertThat(row("gpt-4").standard().output()).isEqualByComparingTo("60");
     assertThat(row("codex-mini-latest").standard()).extracting(ModelPrice::input, ModelPrice::cachedInput, ModelPrice::output)
-        .containsExactly(1.5, 0.375, 6.0);
+        .containsExactly(dec("1.5"), dec("0.375"), dec("6"));
     assertThat(row("gpt-4.1-nano").standard()).extracting(ModelPrice::input, ModelPrice::cachedInput, ModelPrice::output)
-        .containsExactly(0.1, 0.025, 0.4);
+        .containsExactly(dec("0.1"), dec("0.025"), dec("0.4"));
     assertThat(row("claude-sonnet-5").standard()).isEqualTo(price(2, 0.2, 2.5, 10, 128000, "2026-06-30"));
-    assertThat(row("claude-sonnet-5").cacheWrite1h()).isEqualTo(4.0);
+    assertThat(row("claude-sonnet-5").cacheWrite1h()).isEqualByComparingTo("4");
     assertThat(row("claude-opus-4-1").standard()).extracting(ModelPrice::input, ModelPrice::cachedInput, ModelPrice::cacheWrite, ModelPrice::output)
-        .containsExactly(15.0, 1.5, 18.75, 75.0);
+        .containsExactly(dec("15"), dec("1.5"), dec("18.75"), dec("75"));
   }
 }

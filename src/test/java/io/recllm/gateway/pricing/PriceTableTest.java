@@ -2,10 +2,10 @@ package io.recllm.gateway.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
@@ -50,7 +50,7 @@ class PriceTableTest {
       if (p.cachedInput() != null) assertThat(p.cachedInput()).as(id).isPositive().isLessThan(p.input());
       if (p.cacheWrite() != null) assertThat(p.cacheWrite()).as(id).isGreaterThanOrEqualTo(p.input());
       if (row.cacheWrite1h() != null) {
-        assertThat(row.cacheWrite1h()).as("%s 1h write is 2x input", id).isCloseTo(2 * p.input(), within(1e-9));
+        assertThat(row.cacheWrite1h()).as("%s 1h write is 2x input", id).isEqualByComparingTo(p.input().multiply(BigDecimal.valueOf(2)));
       }
       assertThat(p.maxOutputTokens()).as(id).isNotNull().isPositive();
       assertThat(LocalDate.parse(p.effectiveDate())).as(id)
@@ -73,7 +73,7 @@ class PriceTableTest {
       // Haiku 3 was priced before the multiples became the rule: $0.30 write, $0.03 read.
       if (!row.provider().equals("anthropic") || row.model().equals("claude-3-haiku-20240307")) continue;
       ModelPrice p = row.standard();
-      assertThat(p.cacheWrite()).as(row.model()).isCloseTo(1.25 * p.input(), within(1e-9));
+      assertThat(p.cacheWrite()).as(row.model()).isEqualByComparingTo(p.input().multiply(new BigDecimal("1.25")));
       assertThat(p.cachedInput()).as(row.model()).isNotNull();
     }
   }
@@ -93,8 +93,8 @@ class PriceTableTest {
     PriceRow row = table.exact("m1", null);
     assertThat(row.standard()).isEqualTo(new ModelPrice(1, 0.5, null, 4, 1000, "2025-01-01"));
     assertThat(row.longContextAbove()).isEqualTo(100L);
-    assertThat(row.longContext().input()).isEqualTo(2.0);
-    assertThat(row.priority().output()).isEqualTo(12.0);
+    assertThat(row.longContext().input()).isEqualByComparingTo("2");
+    assertThat(row.priority().output()).isEqualByComparingTo("12");
     assertThat(row.note()).isEqualTo("a, quoted \"note\"");
   }
 

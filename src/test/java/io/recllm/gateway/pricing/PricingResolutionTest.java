@@ -21,7 +21,7 @@ class PricingResolutionTest {
   void listedDatedIdUsesItsOwnRow() {
     assertThat(version("openai", "gpt-4o-2024-08-06")).isEqualTo("builtin:gpt-4o-2024-08-06@2024-08-06");
     assertThat(version("openai", "gpt-4o-2024-05-13")).isEqualTo("builtin:gpt-4o-2024-05-13@2024-05-13");
-    assertThat(pricing.find("openai", "gpt-4o-2024-05-13").orElseThrow().input()).isEqualTo(5.0);
+    assertThat(pricing.find("openai", "gpt-4o-2024-05-13").orElseThrow().input()).isEqualByComparingTo("5.0");
   }
 
   @Test
@@ -56,10 +56,10 @@ class PricingResolutionTest {
 
   @Test
   void shorterUnrelatedPrefixesNeverMatch() {
-    assertThat(pricing.find("openai", "gpt-4o-mini").orElseThrow().input()).isEqualTo(0.15);
-    assertThat(pricing.find("openai", "gpt-4").orElseThrow().input()).isEqualTo(30.0);
-    assertThat(pricing.find("openai", "gpt-4.1-mini").orElseThrow().input()).isEqualTo(0.4);
-    assertThat(pricing.find("openai", "o3-mini").orElseThrow().input()).isEqualTo(1.1);
+    assertThat(pricing.find("openai", "gpt-4o-mini").orElseThrow().input()).isEqualByComparingTo("0.15");
+    assertThat(pricing.find("openai", "gpt-4").orElseThrow().input()).isEqualByComparingTo("30.0");
+    assertThat(pricing.find("openai", "gpt-4.1-mini").orElseThrow().input()).isEqualByComparingTo("0.4");
+    assertThat(pricing.find("openai", "o3-mini").orElseThrow().input()).isEqualByComparingTo("1.1");
     // Not in the table: must stay unpriced rather than borrow o1's or gpt-4o's price.
     assertThat(pricing.find("openai", "o1-mini")).isEmpty();
     assertThat(pricing.find("openai", "o1-mini-2024-09-12")).isEmpty();
@@ -143,15 +143,17 @@ class PricingResolutionTest {
     Pricing p = pricing
         .withOverrides(Map.of("m", new ModelPrice(1, null, null, 1, null, null)))
         .withOverrides(Map.of("m", new ModelPrice(2, null, null, 2, null, null)));
-    assertThat(p.find(null, "m").orElseThrow().input()).isEqualTo(2.0);
+    assertThat(p.find(null, "m").orElseThrow().input()).isEqualByComparingTo("2.0");
   }
 
   @Test
   void badOverridesAreRejectedWithTheirKey() {
     assertThatThrownBy(() -> pricing.withOverrides(Map.of("m", new ModelPrice(-1, null, null, 1, null, null))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pricing.m.input");
-    assertThatThrownBy(() -> pricing.withOverrides(Map.of("m", new ModelPrice(1, Double.NaN, null, 1, null, null))))
+    assertThatThrownBy(() -> pricing.withOverrides(Map.of("m", new ModelPrice(1, -0.5, null, 1, null, null))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pricing.m.cached_input");
+    assertThatThrownBy(() -> new ModelPrice(1, Double.NaN, null, 1, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
     assertThatThrownBy(() -> pricing.withOverrides(Map.of("m", new ModelPrice(1, null, null, 1, 0, null))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pricing.m.max_output_tokens");
   }

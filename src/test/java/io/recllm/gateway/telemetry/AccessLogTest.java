@@ -14,6 +14,7 @@ import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -122,6 +123,22 @@ class AccessLogTest {
     }
   }
 
+  /** 17 tokens at 0.15 per 1M: 0.0000025499999999999997 as a double, 2.5499999999999997E-6 from Jackson. */
+  @Test
+  void costsAreExactPlainDecimalsInBothFormats() throws Exception {
+    UsageRecord small = new UsageRecord("c1", 0, "openai", "gpt-4o-mini", null, 200, false, TokenUsage.of(17, 0),
+        17 * 0.15 / 1_000_000, null, 3, -1, "stop", null, null);
+    assertThat(AccessLog.text(small, 3_000_000, -1, null)).contains(" cost_usd=0.00000255 ");
+    String json = AccessLog.json(small, 3_000_000, -1, null);
+    assertThat(json).contains("\"cost_usd\":0.00000255,");
+    assertThat(Json.MAPPER.readTree(json).get("cost_usd").decimalValue()).isEqualTo(new BigDecimal("0.00000255"));
+
+    UsageRecord total = new UsageRecord("c2", 0, "openai", "gpt-4o-mini", null, 200, false, TokenUsage.of(106, 100),
+        0.0000759, null, 3, -1, "stop", null, null);
+    assertThat(AccessLog.text(total, 3_000_000, -1, null)).contains(" cost_usd=0.0000759 ");
+    assertThat(AccessLog.json(total, 3_000_000, -1, null)).contains("\"cost_usd\":0.0000759,");
+  }
+
   @Test
   void offMeansNoLines() throws Exception {
     try (TelemetryGateway gw = gateway("off")) {
@@ -197,7 +214,7 @@ class AccessLogTest {
         "invalid_request_error", "Invalid 'messages[0].content': '" + SECRET_CONTENT + "'");
     String text = AccessLog.text(r, 3_500_000, -1, "0af7651916cd43dd8448eb211c80319c");
     assertThat(text).isEqualTo("request_id=r1 provider=openai model=gpt-4o status=400 stream=false latency_ms=3 "
-        + "prompt_tokens=0 completion_tokens=0 total_tokens=0 cost_usd=0.0 error_type=invalid_request_error "
+        + "prompt_tokens=0 completion_tokens=0 total_tokens=0 cost_usd=0 error_type=invalid_request_error "
         + "trace_id=0af7651916cd43dd8448eb211c80319c");
     assertThat(AccessLog.json(r, 3_500_000, -1, null)).doesNotContain(SECRET_CONTENT).contains("\"error_type\":\"invalid_request_error\"");
   }

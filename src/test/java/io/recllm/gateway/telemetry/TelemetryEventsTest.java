@@ -10,6 +10,7 @@ import io.recllm.gateway.fakes.RawSse;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Vertx;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -98,9 +99,10 @@ class TelemetryEventsTest {
     assertThat(stop.metadata()).containsEntry("provider", "openai").containsEntry("model", "gpt-4o")
         .containsEntry("response_model", "gpt-4o-2024-08-06").containsEntry("finish_reason", "stop")
         .containsEntry("status", 200).containsEntry("stream", false).doesNotContainKey("time_to_first_token");
-    double cost = Json.MAPPER.readTree(resp.body()).at("/x_rec_llm/cost_usd").asDouble();
+    BigDecimal cost = Json.MAPPER.readTree(resp.body()).at("/x_rec_llm/cost_usd").decimalValue();
     assertThat(cost).isPositive();
-    assertThat(stop.metadata().get("cost_usd")).isEqualTo(cost);
+    assertThat(stop.metadata().get("cost_usd")).isEqualTo(cost); // 0.00014: exact, the same decimal as the client's
+    assertThat(stop.tag("cost_usd")).isEqualTo("0.00014");
     // the test's sink runs just after the telemetry one, so its record may land a moment after the event
     TelemetryGateway.await(() -> gw.records.stream().anyMatch(x -> x.requestId().equals(id)), "the usage record");
     UsageRecord r = gw.records.stream().filter(x -> x.requestId().equals(id)).findFirst().orElseThrow();
@@ -263,7 +265,7 @@ class TelemetryEventsTest {
         assertThat(got).extracting(TelemetryEvent::name)
             .containsExactly(TelemetryEvent.REQUEST_START, TelemetryEvent.REQUEST_STOP);
         assertThat(got.get(1).metadata()).containsEntry("provider", "mock").containsEntry("model", "echo")
-            .containsEntry("cost_usd", 0.0);
+            .containsEntry("cost_usd", BigDecimal.ZERO);
         assertThat(got.get(1).measurement("prompt_tokens")).isEqualTo(usage.get("prompt_tokens").asLong());
         assertThat(got.get(1).measurement("completion_tokens")).isEqualTo(usage.get("completion_tokens").asLong());
       }

@@ -1,9 +1,11 @@
 package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.provider.TokenUsage;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -61,6 +63,7 @@ class SqliteSchemaUpgradeTest {
       RequestLogEntry first = usage.recentRequests(100).get(2);
       assertThat(first.requestContent()).isEqualTo("[{\"role\":\"user\",\"content\":\"tab\\there\"}]");
       assertThat(first.costUsd()).isEqualTo(0.001);
+      assertThat(first.costNanoUsd()).isEqualTo(1_000_000L);
       assertThat(first.ttftMs()).isNull();
       UsageStats total = usage.total(UsageQuery.all());
       assertThat(total.calls()).isEqualTo(3);
@@ -75,7 +78,10 @@ class SqliteSchemaUpgradeTest {
 
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       List<List<Object>> after = rows(c);
-      assertThat(after.subList(0, 3)).isEqualTo(before);
+      int columns = before.get(0).size();
+      assertThat(after.subList(0, 3)).extracting(row -> row.subList(0, columns)).isEqualTo(before);
+      assertThat(after).extracting(row -> ((Number) row.get(columns)).longValue()).as("cost_nano_usd, added by V3")
+          .containsExactly(1_000_000L, 1_000_000L, 1_000_000L, 100_000L);
       assertThat(((Number) after.get(3).get(0)).longValue()).as("the new row's id: the deleted 4 comes again").isEqualTo(4L);
       try (ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'usage_requests'")) {
         assertThat(rs.next()).isTrue();
@@ -91,12 +97,63 @@ class SqliteSchemaUpgradeTest {
           "SELECT version, success FROM usage_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
         List<String> applied = new ArrayList<>();
         while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
-        assertThat(applied).containsExactly("1:true", "2:true");
+        assertThat(applied).containsExactly("1:true", "2:true", "3:true");
       }
     }
   }
 
-  private static void insertV1(Connection c, String requestId, long ts, long latency, String content)
+  /**
+   * V3 gives each request row its cost in nano-USD, from the REAL an earlier version wrote: 17 tokens at
+   * 0.15 per 1M were stored as 0.0000025499999999999997 and come back as exactly 0.00000255. A row written
+   * afterwards by a gateway that predates V3 (no cost_nano_usd) reads the same way.
+   */
+  @Test
+  void aVersion2DatabaseGetsItsCostsInNanoUsd() throws Exception {
+    Path file = dir.resolve("v2.db");
+    String url = "jdbc:sqlite:" + file;
+    Flyway.configure(getClass().getClassLoader()).dataSource(url, null, null).locations("classpath:db/usage/sqlite")
+        .table("usage_schema_history").target("2").load().migrate();
+    double inexact = 17 * 0.15 / 1_000_000;
+    assertThat(BigDecimal.valueOf(inexact).toPlainString()).isEqualTo("0.0000025499999999999997");
+    try (Connection c = DriverManager.getConnection(url)) {
+      insertV1(c, "old-1", T0, 12, null);
+      setCost(c, "old-1", inexact);
+      insertV1(c, "old-2", T0 + 1000, 30, null);
+      setCost(c, "old-2", 0.0000759);
+    }
+
+    UsageSettings settings = new UsageSettings("sqlite:" + file, 0, false, 3_600_000, 500, 1000);
+    try (Usage usage = Usage.open(settings)) {
+      assertThat(usage.recentRequests(10)).extracting(RequestLogEntry::requestId, RequestLogEntry::costNanoUsd)
+          .containsExactly(tuple("old-2", 75_900L), tuple("old-1", 2_550L));
+      try (Connection c = DriverManager.getConnection(url)) {
+        insertV1(c, "from-an-older-gateway", T0 + 2000, 5, null); // leaves cost_nano_usd empty
+        setCost(c, "from-an-older-gateway", inexact);
+      }
+      usage.record(new UsageRecord("new-1", T0 + 3000, "openai", "gpt-4o-mini", "gpt-4o-mini", 200, false,
+          TokenUsage.of(17, 0), 2_550L, "x", 42, -1, "stop", null, null));
+      assertThat(usage.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(usage.recentRequests(10)).extracting(RequestLogEntry::requestId, RequestLogEntry::costNanoUsd)
+          .containsExactly(tuple("new-1", 2_550L), tuple("from-an-older-gateway", 2_550L), tuple("old-2", 75_900L),
+              tuple("old-1", 2_550L));
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT cost_usd, cost_nano_usd FROM usage_requests WHERE request_id = 'new-1'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getDouble(1)).as("still written for readers that know only cost_usd").isEqualTo(0.00000255);
+      assertThat(rs.getLong(2)).isEqualTo(2_550L);
+    }
+  }
+
+  static void setCost(Connection c, String requestId, double costUsd) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE usage_requests SET cost_usd = ? WHERE request_id = ?")) {
+      ps.setDouble(1, costUsd);
+      ps.setString(2, requestId);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  static void insertV1(Connection c, String requestId, long ts, long latency, String content)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO usage_requests (request_id, ts_ms, day, provider, model, response_model, status, stream,
