@@ -2,6 +2,9 @@ package io.recllm.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.recllm.gateway.call.CallChain;
+import io.recllm.gateway.call.CallOutcome;
+import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.http.Drain;
 import io.recllm.gateway.http.GatewayRouter;
@@ -105,7 +108,7 @@ public final class RecLlmGateway implements AutoCloseable {
 
   /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
   public LlmClient llmClient() {
-    return ScrubbingLlmClient.unwrap(Telemetry.unwrap(services.llm()));
+    return ScrubbingLlmClient.unwrap(Telemetry.unwrap(services.chain().client()));
   }
 
   /**
@@ -196,6 +199,7 @@ public final class RecLlmGateway implements AutoCloseable {
     private OpenTelemetry openTelemetry;
     private final List<TelemetryListener> listeners = new ArrayList<>();
     private final List<TelemetryListener> blockingListeners = new ArrayList<>();
+    private final List<CallStep> steps = new ArrayList<>();
 
     private Builder(GatewayConfig config) {
       this.config = config;
@@ -244,6 +248,16 @@ public final class RecLlmGateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a step to the chain every call goes through (see {@link CallStep}); it runs at its
+     * {@link CallStep#stage() stage}, after the steps of earlier stages and the steps added before it.
+     */
+    public Builder step(CallStep step) {
+      if (step == null) throw new IllegalArgumentException("step is null");
+      this.steps.add(step);
+      return this;
+    }
+
     /** Attached before the first call; runs on the event loop, so it must not block. */
     public Builder telemetryListener(TelemetryListener listener) {
       this.listeners.add(listener);
@@ -286,9 +300,10 @@ public final class RecLlmGateway implements AutoCloseable {
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
         // innermost, so that the log, telemetry and the usage record only ever see scrubbed failures
         LlmClient scrubbed = new ScrubbingLlmClient(llm, secrets);
-        GatewayServices services = new GatewayServices(config, telemetry.instrument(scrubbed),
-            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices, List.copyOf(allSinks),
-            usage, telemetry, new Drain());
+        CallChain chain = new CallChain(steps, telemetry.instrument(scrubbed));
+        GatewayServices services = new GatewayServices(config, chain,
+            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices,
+            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         Future<String> deployed = vx.deployVerticle(() -> {

@@ -26,6 +26,7 @@ public final class Call {
   private final long deadlineNanos;
   private final MultiMap headers;
   private final String endpoint;
+  private final ObjectNode clientBody;
   private ObjectNode body;
   private ModelRef target;
   private ModelRef answeredBy;
@@ -37,6 +38,7 @@ public final class Call {
     this.caller = b.caller;
     this.requested = b.requested;
     this.body = b.body;
+    this.clientBody = b.body;
     this.stream = b.stream;
     this.startNanos = b.startNanos;
     this.deadlineNanos = b.deadlineNanos;
@@ -58,6 +60,9 @@ public final class Call {
 
   /** The body as it goes upstream: the client's parsed body, unless a step replaced it. */
   public ObjectNode body() { return body; }
+
+  /** The body as the client sent it, whatever steps did to {@link #body()}. */
+  public ObjectNode clientBody() { return clientBody; }
 
   /** Replaces the body for the steps after this one and the provider; the client's own stays as it was. */
   public void body(ObjectNode newBody) {

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The ordered steps every call goes through, around the innermost {@link LlmClient} (the gateway's
@@ -59,16 +60,18 @@ public final class CallChain {
     return guard(() -> head.stream(call));
   }
 
-  /** A step or client that throws, or returns no future, fails the call instead of the event loop. */
-  private static <T> Future<T> guard(java.util.function.Supplier<Future<T>> op) {
+  /**
+   * A step or client that throws, or returns no future, fails the call instead of the event loop. What
+   * is not a {@link GatewayException} stays as it was: the HTTP layer logs such a bug whole and tells the
+   * client little.
+   */
+  private static <T> Future<T> guard(Supplier<Future<T>> op) {
     try {
       Future<T> f = op.get();
-      return f != null ? f : Future.failedFuture(new GatewayException.Internal(
-          "A call step or the provider client returned no result", null));
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
+      return f != null ? f : Future.failedFuture(new IllegalStateException(
+          "a call step or the provider client returned no future"));
     } catch (RuntimeException e) {
-      return Future.failedFuture(new GatewayException.Internal("A call step failed: " + e.getMessage(), e));
+      return Future.failedFuture(e);
     }
   }
 

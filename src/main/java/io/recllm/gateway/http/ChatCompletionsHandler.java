@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.json.RawJsonObject;
@@ -12,7 +14,6 @@ import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -51,65 +52,60 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ErrorResponses.send(ctx.response(), e);
       return;
     }
-    Drain.Call call = Drain.callOf(ctx);
+    Call call = Call.builder(requestId, ref, request)
+        .stream(stream)
+        .startNanos(startNanos)
+        .totalTimeoutMillis(services.config().timeouts().totalMs())
+        .headers(ctx.request().headers())
+        .build();
+    Drain.InFlight inFlight = Drain.callOf(ctx);
     if (stream) {
-      StreamRelay relay = new StreamRelay(services, ctx, request, ref, requestId, startNanos, call);
-      if (!call.claim(relay::shutDown)) return; // ended while its body was uploading
+      StreamRelay relay = new StreamRelay(services, ctx, call, inFlight);
+      if (!inFlight.claim(relay::shutDown)) return; // ended while its body was uploading
       services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
       relay.start();
       return;
     }
+    CallOutcome outcome = services.outcome();
     AtomicBoolean finished = new AtomicBoolean(); // by the answer, or by the end of a stop's grace period
-    boolean claimed = call.claim(() -> {
+    boolean claimed = inFlight.claim(() -> {
       if (!finished.compareAndSet(false, true)) return;
       GatewayException e = Drain.shuttingDown(true).at(ref.provider(), ref.model());
       ErrorResponses.send(ctx.response(), e);
-      services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
-      call.done();
+      outcome.failed(call, e, null, null, null, -1, null, null);
+      inFlight.done();
     });
     if (!claimed) return;
     services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
-    Future<ChatResult> answer;
-    try {
-      answer = services.llm().chatCompletion(ref.provider(), ref.model(), request);
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
-    }
-    if (answer == null) answer = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
-    answer.onComplete(ar -> {
+    services.chain().complete(call).onComplete(ar -> {
       if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
       try {
         if (ar.succeeded()) {
-          respond(ctx.response(), ref, request, ar.result(), requestId, startNanos);
+          respond(ctx.response(), call, ar.result());
         } else {
-          GatewayException e = ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model());
+          ModelRef tried = call.accountedTo();
+          GatewayException e = ErrorResponses.wrap(ar.cause()).at(tried.provider(), tried.model());
           ErrorResponses.send(ctx.response(), e);
-          services.recordFailure(requestId, ref, false, e, startNanos, -1, request);
+          outcome.failed(call, e, null, null, null, -1, null, null);
         }
       } finally {
-        call.done();
+        inFlight.done();
       }
     });
   }
 
-  private void respond(HttpServerResponse response, ModelRef ref, ObjectNode request, ChatResult result, String requestId,
-                       long startNanos) {
+  private void respond(HttpServerResponse response, Call call, ChatResult result) {
+    CallOutcome outcome = services.outcome();
     TokenUsage usage = result.usage();
     if (sentNoUsage(result)) {
       // recorded as estimated; the client's body stays as the upstream sent it, without a usage object
-      usage = TokenCounter.estimate(request.get("messages"), result.body().get("choices"));
+      usage = TokenCounter.estimate(call.body().get("messages"), result.body().get("choices"));
     }
     String responseModel = result.responseModel();
-    Cost cost = services.cost(ref, responseModel, usage, result.body().path("service_tier").asText(null));
-    long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+    Cost cost = outcome.cost(call, responseModel, usage, result.body().path("service_tier").asText(null));
+    long latencyMs = CallOutcome.elapsedMs(call);
     ObjectNode body = result.body();
-    ObjectNode ext = null;
-    if (services.config().includeExtensions()) {
-      ext = Json.object();
-      ext.put("provider", ref.provider());
-      ext.put("latency_ms", latencyMs);
-      UsageFormats.putUsd(ext, "cost_usd", cost.nanoUsd());
-    }
+    ObjectNode ext = outcome.extension(call, cost, latencyMs, -1);
     Buffer out;
     try {
       out = ResponseBodies.encode(result, ext);
@@ -120,8 +116,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (!response.closed()) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
     }
-    services.recordSuccess(requestId, ref, responseModel, false, usage, cost, latencyMs, -1, result.finishReason(),
-        request, services.logContent() ? GatewayServices.responseText(body) : null);
+    outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, result.finishReason(),
+        outcome.logContent() ? CallOutcome.responseText(body) : null);
   }
 
   /** Some OpenAI-compatible servers answer without {@code usage}; a zero count would hide a billed call. */

@@ -19,7 +19,7 @@ public final class Drain {
 
   private static final String CALL = "recllm.drain.call";
 
-  private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+  private final Set<InFlight> calls = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   /** True from the start of a stop: new requests are refused, {@code /health} and {@code /ready} say so. */
@@ -55,7 +55,7 @@ public final class Drain {
   /** Ends every call still in flight with a {@code gateway_shutting_down} error, each on its own event loop. */
   public int abortAll() {
     int n = 0;
-    for (Call call : calls) {
+    for (InFlight call : calls) {
       call.context.runOnContext(v -> call.abort());
       n++;
     }
@@ -93,7 +93,7 @@ public final class Drain {
 
   /** On the chat route, before the body is read: counts the call, or refuses it when the stop has begun. */
   void admit(RoutingContext ctx) {
-    Call call = new Call(ctx);
+    InFlight call = new InFlight(ctx);
     calls.add(call);
     // after the add: either the stop sees this call and waits for it, or this call sees the stop
     if (stopping) {
@@ -107,8 +107,8 @@ public final class Drain {
   }
 
   /** The call {@link #admit} counted for this request. */
-  static Call callOf(RoutingContext ctx) {
-    Call call = ctx.get(CALL);
+  static InFlight callOf(RoutingContext ctx) {
+    InFlight call = ctx.get(CALL);
     if (call == null) throw new IllegalStateException("chat route without Drain.admit");
     return call;
   }
@@ -127,14 +127,14 @@ public final class Drain {
    * One chat call. Until its handler claims it (after the request is read and valid), ending it means
    * refusing the request; after that the handler ends it, records it, then reports {@link #done}.
    */
-  final class Call {
+  final class InFlight {
     private final RoutingContext ctx;
     private final Context context;
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile Runnable abort;
     private volatile boolean claimed;
 
-    private Call(RoutingContext ctx) {
+    private InFlight(RoutingContext ctx) {
       this.ctx = ctx;
       this.context = ctx.vertx().getOrCreateContext();
     }

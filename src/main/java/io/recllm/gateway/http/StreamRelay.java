@@ -1,6 +1,8 @@
 package io.recllm.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatChunk;
@@ -9,9 +11,7 @@ import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.provider.TokenEstimate;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
-import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -33,13 +33,12 @@ final class StreamRelay {
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
   private final GatewayServices services;
+  private final CallOutcome outcome;
   private final HttpServerResponse response;
-  private final ObjectNode request;
-  private final ModelRef ref;
-  private final String requestId;
+  private final Call call;
   private final long startNanos;
   private final boolean clientWantsUsage;
-  private final Drain.Call call;
+  private final Drain.InFlight inFlight;
 
   private final Context context;
   private ChatStream stream;
@@ -55,32 +54,23 @@ final class StreamRelay {
   private TokenEstimate completionText = new TokenEstimate(); // null once the upstream reported usage
   private final StringBuilder responseText; // only with usage.log_content
 
-  StreamRelay(GatewayServices services, RoutingContext ctx, ObjectNode request, ModelRef ref, String requestId,
-              long startNanos, Drain.Call call) {
-    this.call = call;
+  StreamRelay(GatewayServices services, RoutingContext ctx, Call call, Drain.InFlight inFlight) {
     this.services = services;
+    this.outcome = services.outcome();
+    this.call = call;
+    this.inFlight = inFlight;
     this.response = ctx.response();
     this.context = ctx.vertx().getOrCreateContext();
-    this.request = request;
-    this.ref = ref;
-    this.requestId = requestId;
-    this.startNanos = startNanos;
-    this.clientWantsUsage = request.path("stream_options").path("include_usage").asBoolean(false);
-    this.responseText = services.logContent() ? new StringBuilder() : null;
+    this.startNanos = call.startNanos();
+    this.clientWantsUsage = call.clientBody().path("stream_options").path("include_usage").asBoolean(false);
+    this.responseText = outcome.logContent() ? new StringBuilder() : null;
   }
 
   void start() {
     response.closeHandler(v -> onClientGone());
-    Future<ChatStream> upstream;
-    try {
-      upstream = services.llm().streamChatCompletion(ref.provider(), ref.model(), request);
-    } catch (RuntimeException e) {
-      upstream = Future.failedFuture(e); // a custom LlmClient that throws: answered and recorded like a failed future
-    }
-    if (upstream == null) upstream = Future.failedFuture(new IllegalStateException("the LlmClient returned no future"));
-    upstream.onComplete(ar -> {
+    services.chain().stream(call).onComplete(ar -> {
       if (ar.failed()) {
-        fail(ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));
+        fail(ErrorResponses.wrap(ar.cause()));
         return;
       }
       stream = ar.result();
@@ -172,24 +162,15 @@ final class StreamRelay {
     if (finished) return;
     TokenUsage finalUsage = usage != null ? usage : estimate();
     long latencyMs = elapsedMs();
-    Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
+    Cost cost = outcome.cost(call, responseModel, finalUsage, serviceTier);
     if (clientWantsUsage) {
-      ObjectNode ext = null;
-      if (services.config().includeExtensions()) {
-        ext = io.recllm.gateway.json.Json.object();
-        ext.put("provider", ref.provider());
-        ext.put("latency_ms", latencyMs);
-        UsageFormats.putUsd(ext, "cost_usd", cost.nanoUsd());
-        ext.put("time_to_first_token_ms", ttftMs());
-      }
-      write(usageChunkText(ext, finalUsage));
+      write(usageChunkText(outcome.extension(call, cost, latencyMs, ttftMs()), finalUsage));
     }
     if (!headersSent) sendHeaders();
     finished = true;
     response.end(withPending(DONE));
-    services.recordSuccess(requestId, ref, responseModel, true, finalUsage, cost, latencyMs, ttftMs(), finishReason,
-        request, responseText);
-    call.done();
+    outcome.succeeded(call, responseModel, finalUsage, cost, latencyMs, ttftMs(), finishReason, responseText);
+    inFlight.done();
   }
 
   /** A stop's grace period ran out: the client gets the error event (or a 503 before the first byte). */
@@ -201,7 +182,8 @@ final class StreamRelay {
     if (finished) return;
     finished = true;
     if (stream != null) stream.cancel();
-    e.at(ref.provider(), ref.model());
+    ModelRef tried = call.accountedTo();
+    e.at(tried.provider(), tried.model());
     if (!headersSent) {
       ErrorResponses.send(response, e);
     } else if (!response.closed()) {
@@ -211,14 +193,11 @@ final class StreamRelay {
       // output produced before the failure (a reset, a cut-off, a timeout) was billed: record it, with
       // the upstream's own counts if it sent them, else estimated
       TokenUsage partial = usage != null ? usage : estimate();
-      Cost cost = services.cost(ref, responseModel, partial, serviceTier);
-      services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
-          e.status(), true, partial, cost.nanoUsd(), cost.priceVersion(), elapsedMs(), ttftMs(), finishReason, e.type(),
-          e.getMessage()), request, responseText);
+      outcome.failed(call, e, responseModel, partial, serviceTier, ttftMs(), finishReason, responseText);
     } else {
-      services.recordFailure(requestId, ref, true, e, startNanos, ttftMs(), request);
+      outcome.failed(call, e, null, null, null, ttftMs(), null, null);
     }
-    call.done();
+    inFlight.done();
   }
 
   private void onClientGone() {
@@ -226,15 +205,12 @@ final class StreamRelay {
     finished = true;
     if (stream != null) stream.cancel();
     TokenUsage finalUsage = usage != null ? usage : estimate();
-    Cost cost = services.cost(ref, responseModel, finalUsage, serviceTier);
-    services.publish(new UsageRecord(requestId, System.currentTimeMillis(), ref.provider(), ref.model(), responseModel,
-        499, true, finalUsage, cost.nanoUsd(), cost.priceVersion(), elapsedMs(), ttftMs(), "client_disconnected", null,
-        null), request, responseText);
-    call.done();
+    outcome.clientGone(call, responseModel, finalUsage, serviceTier, ttftMs(), responseText);
+    inFlight.done();
   }
 
   private TokenUsage estimate() {
-    long prompt = TokenCounter.countPrompt(request.get("messages"));
+    long prompt = TokenCounter.countPrompt(call.body().get("messages"));
     long completion = completionText == null ? 0 : completionText.tokens();
     return new TokenUsage(prompt, completion, prompt + completion, 0, 0, 0, true);
   }
@@ -256,10 +232,10 @@ final class StreamRelay {
 
   private ObjectNode syntheticUsageChunk(TokenUsage u) {
     ObjectNode chunk = io.recllm.gateway.json.Json.object();
-    chunk.put("id", requestId);
+    chunk.put("id", call.requestId());
     chunk.put("object", "chat.completion.chunk");
     chunk.put("created", System.currentTimeMillis() / 1000);
-    chunk.put("model", responseModel != null ? responseModel : ref.model());
+    chunk.put("model", responseModel != null ? responseModel : call.accountedTo().model());
     chunk.putArray("choices");
     ObjectNode usageNode = chunk.putObject("usage");
     usageNode.put("prompt_tokens", u.promptTokens());

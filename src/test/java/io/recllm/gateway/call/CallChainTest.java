@@ -139,8 +139,18 @@ class CallChainTest {
     Future<ChatResult> f = new CallChain(List.of(broken), client).complete(call("openai", "gpt-4o"));
 
     assertThat(f.failed()).isTrue();
-    assertThat(f.cause()).isInstanceOf(GatewayException.Internal.class).hasMessageContaining("boom");
+    assertThat(f.cause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
     assertThat(upstream).isEmpty();
+  }
+
+  @Test
+  void aClientThatReturnsNoFutureFailsTheCall() {
+    Call call = call("openai", "gpt-4o");
+    Future<ChatResult> f = new CallChain(List.of(), (provider, model, request) -> null).complete(call);
+
+    assertThat(f.failed()).isTrue();
+    assertThat(f.cause()).hasMessageContaining("returned no future");
+    assertThat(call.attempts()).singleElement().extracting(Attempt::status).isEqualTo(500);
   }
 
   @Test

@@ -1,0 +1,140 @@
+package io.recllm.gateway.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
+import io.recllm.gateway.pricing.Cost;
+import io.recllm.gateway.pricing.NanoUsd;
+import io.recllm.gateway.pricing.Pricing;
+import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.provider.mock.MockProviderType;
+import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.usage.UsageRecord;
+import io.recllm.gateway.usage.UsageSink;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a finished {@link Call} into everything the gateway reports about it, in one place: its cost,
+ * priced against the provider and model that answered ({@link Call#accountedTo()}); the
+ * {@code x_rec_llm} object the client sees; and the one {@link UsageRecord} that goes to every sink
+ * (the usage store, and telemetry: meters, span, access log, events). The HTTP layer only writes bytes.
+ */
+public final class CallOutcome {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CallOutcome.class);
+  private static final Cost FREE = new Cost(0, "mock");
+
+  private final GatewayConfig config;
+  private final Pricing pricing;
+  private final List<UsageSink> sinks;
+
+  public CallOutcome(GatewayConfig config, Pricing pricing, List<UsageSink> sinks) {
+    this.config = config;
+    this.pricing = pricing;
+    this.sinks = List.copyOf(sinks);
+  }
+
+  /**
+   * What the call cost: the dated model the upstream reports when it has a price, else the model that
+   * answered (or, for a call nobody answered, the last one tried).
+   */
+  public Cost cost(Call call, String responseModel, TokenUsage usage, String serviceTier) {
+    ModelRef ref = call.accountedTo();
+    ProviderConfig provider = config.providers().get(ref.provider());
+    if (provider != null && MockProviderType.NAME.equals(provider.type()) && !config.pricing().containsKey(ref.model())) {
+      return FREE; // offline calls are free, unless the config prices the model (demos, tests)
+    }
+    if (responseModel != null && !responseModel.equals(ref.model())) {
+      Cost c = pricing.cost(ref.provider(), responseModel, usage, serviceTier);
+      if (c.priced()) return c;
+    }
+    return pricing.cost(ref.provider(), ref.model(), usage, serviceTier);
+  }
+
+  /**
+   * The {@code x_rec_llm} object for the client, or null with {@code include_extensions: false}.
+   * Streams also say their time to first token ({@code -1} when nothing was produced).
+   */
+  public ObjectNode extension(Call call, Cost cost, long latencyMs, long ttftMs) {
+    if (!config.includeExtensions()) return null;
+    ObjectNode ext = Json.object();
+    ext.put("provider", call.accountedTo().provider());
+    ext.put("latency_ms", latencyMs);
+    // a JSON number in plain decimal: Jackson writes a double or a BigDecimal that small as 7.59E-5
+    ext.putRawValue("cost_usd", new RawValue(NanoUsd.format(cost.nanoUsd())));
+    if (call.stream()) ext.put("time_to_first_token_ms", ttftMs);
+    return ext;
+  }
+
+  /** Milliseconds since the gateway received the call. */
+  public static long elapsedMs(Call call) {
+    return (System.nanoTime() - call.startNanos()) / 1_000_000;
+  }
+
+  /** Whether calls are recorded with their messages and answer ({@code usage.log_content}). */
+  public boolean logContent() {
+    return config.usage().logContent();
+  }
+
+  /** The call answered with status 200. */
+  public void succeeded(Call call, String responseModel, TokenUsage usage, Cost cost, long latencyMs, long ttftMs,
+                        String finishReason, CharSequence responseText) {
+    publish(call, 200, responseModel, usage, cost, latencyMs, ttftMs, finishReason, null, responseText);
+  }
+
+  /**
+   * The call failed. {@code billed} is what the upstream produced before failing (a stream cut off
+   * mid-way), or null when nothing was produced; it is recorded with its cost.
+   */
+  public void failed(Call call, GatewayException e, String responseModel, TokenUsage billed, String serviceTier,
+                     long ttftMs, String finishReason, CharSequence responseText) {
+    TokenUsage usage = billed != null ? billed : TokenUsage.NONE;
+    Cost cost = billed != null ? cost(call, responseModel, billed, serviceTier) : Cost.UNPRICED;
+    publish(call, e.status(), responseModel, usage, cost, elapsedMs(call), ttftMs, finishReason, e, responseText);
+  }
+
+  /** The client left before the answer was over (status 499); what the upstream produced was billed. */
+  public void clientGone(Call call, String responseModel, TokenUsage usage, String serviceTier, long ttftMs,
+                         CharSequence responseText) {
+    Cost cost = cost(call, responseModel, usage, serviceTier);
+    publish(call, 499, responseModel, usage, cost, elapsedMs(call), ttftMs, "client_disconnected", null, responseText);
+  }
+
+  private void publish(Call call, int status, String responseModel, TokenUsage usage, Cost cost, long latencyMs,
+                       long ttftMs, String finishReason, GatewayException e, CharSequence responseText) {
+    ModelRef ref = call.accountedTo();
+    UsageRecord record = new UsageRecord(call.requestId(), System.currentTimeMillis(), ref.provider(), ref.model(),
+        responseModel, status, call.stream(), usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs,
+        finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage());
+    if (logContent()) {
+      // the client's own messages, not a body a step rewrote on its way upstream
+      JsonNode messages = call.clientBody().get("messages");
+      record = record.withContent(messages == null ? null : messages.toString(),
+          responseText == null ? null : responseText.toString());
+    }
+    publish(record);
+  }
+
+  /** Hands a record to every sink; a sink that fails is logged and never affects the call. */
+  public void publish(UsageRecord record) {
+    for (UsageSink sink : sinks) {
+      try {
+        sink.record(record);
+      } catch (RuntimeException ex) {
+        LOG.warn("Usage sink {} failed; the call itself was not affected", sink.getClass().getName(), ex);
+      }
+    }
+  }
+
+  /** The assistant's text in a non-streaming answer (the first choice), or null. */
+  public static String responseText(ObjectNode body) {
+    JsonNode content = body.path("choices").path(0).path("message").path("content");
+    return content.isTextual() ? content.asText() : null;
+  }
+}
