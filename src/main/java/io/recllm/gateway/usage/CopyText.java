@@ -11,7 +11,7 @@ import org.postgresql.copy.CopyIn;
  * end with a newline; backslash, tab, newline and carriage return in a value are escaped, and
  * {@code \N} is NULL. The driver always sets the connection's client encoding to UTF-8.
  */
-final class CopyText implements JdbcUsageStore.RowFields {
+final class CopyText implements UsageRowWriter.RowFields {
 
   private static final int CHUNK_CHARS = 32 * 1024;
   private static final String NULL = "\\N";

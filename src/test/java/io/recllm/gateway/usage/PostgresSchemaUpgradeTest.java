@@ -43,7 +43,7 @@ class PostgresSchemaUpgradeTest {
   void aVersion2DatabaseGetsItsCostsInNanoUsd() throws Exception {
     Flyway.configure(getClass().getClassLoader())
         .dataSource("jdbc:postgresql://127.0.0.1:5432/" + db.name, "postgres", "")
-        .locations("classpath:db/usage/postgresql").table(JdbcUsageStore.SCHEMA_HISTORY).target("2").load().migrate();
+        .locations("classpath:db/usage/postgresql").table(UsageSchema.SCHEMA_HISTORY).target("2").load().migrate();
     double inexact = 17 * 0.15 / 1_000_000; // 0.0000025499999999999997, as a version before V3 stored it
     try (Connection c = db.connect()) {
       insertV2(c, "old-1", T0, inexact);
@@ -73,7 +73,7 @@ class PostgresSchemaUpgradeTest {
         assertThat(rs.getLong(2)).isEqualTo(2_550L);
       }
       List<String> applied = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT version, success FROM " + JdbcUsageStore.SCHEMA_HISTORY
+      try (ResultSet rs = s.executeQuery("SELECT version, success FROM " + UsageSchema.SCHEMA_HISTORY
           + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
         while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }

@@ -29,20 +29,20 @@ class SchemaFastPathTest {
     Path file = dir.resolve("usage.db");
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + file);
-    List<String> shipped = JdbcUsageStore.SHIPPED_VERSIONS.get(JdbcUsageStore.Dialect.SQLITE);
+    List<String> shipped = UsageSchema.SHIPPED_VERSIONS.get(JdbcUsageStore.Dialect.SQLITE);
 
-    assertThat(JdbcUsageStore.upToDate(ds, shipped)).as("new database, no history table").isFalse();
+    assertThat(UsageSchema.upToDate(ds, shipped)).as("new database, no history table").isFalse();
     JdbcUsageStore.open(StoreLocation.parse("sqlite:" + file)).close(); // Flyway migrates
-    assertThat(JdbcUsageStore.upToDate(ds, shipped)).isTrue();
-    assertThat(JdbcUsageStore.upToDate(ds, shipped.subList(0, shipped.size() - 1))).as("a newer database").isFalse();
+    assertThat(UsageSchema.upToDate(ds, shipped)).isTrue();
+    assertThat(UsageSchema.upToDate(ds, shipped.subList(0, shipped.size() - 1))).as("a newer database").isFalse();
     List<String> withNext = new ArrayList<>(shipped);
     withNext.add(String.valueOf(Integer.parseInt(shipped.get(shipped.size() - 1)) + 1));
-    assertThat(JdbcUsageStore.upToDate(ds, withNext)).as("a migration still to apply").isFalse();
+    assertThat(UsageSchema.upToDate(ds, withNext)).as("a migration still to apply").isFalse();
 
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
       s.execute("UPDATE usage_schema_history SET success = 0 WHERE version = '2'");
     }
-    assertThat(JdbcUsageStore.upToDate(ds, shipped)).as("a failed migration").isFalse();
+    assertThat(UsageSchema.upToDate(ds, shipped)).as("a failed migration").isFalse();
   }
 
   @Test
@@ -60,7 +60,7 @@ class SchemaFastPathTest {
     for (JdbcUsageStore.Dialect dialect : JdbcUsageStore.Dialect.values()) {
       String folder = dialect == JdbcUsageStore.Dialect.SQLITE ? "sqlite" : "postgresql";
       try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/usage", folder))) {
-        assertThat(JdbcUsageStore.SHIPPED_SCRIPTS.get(dialect)).as(folder).isEqualTo(files
+        assertThat(UsageSchema.SHIPPED_SCRIPTS.get(dialect)).as(folder).isEqualTo(files
             .map(p -> p.getFileName().toString())
             .filter(n -> n.matches("V\\d+__.*\\.sql"))
             .sorted(Comparator.comparingInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))))
@@ -79,32 +79,32 @@ class SchemaFastPathTest {
     String flyway = "jdbc:sqlite:" + dir.resolve("flyway.db");
     SQLiteDataSource directDs = new SQLiteDataSource();
     directDs.setUrl(direct);
-    assertThat(JdbcUsageStore.createNewSqlite(directDs)).isTrue();
-    assertThat(JdbcUsageStore.createNewSqlite(directDs)).as("only ever on an empty database").isFalse();
+    assertThat(UsageSchema.createNewSqlite(directDs)).isTrue();
+    assertThat(UsageSchema.createNewSqlite(directDs)).as("only ever on an empty database").isFalse();
 
     SQLiteDataSource flywayDs = new SQLiteDataSource();
     flywayDs.setUrl(flyway);
     Flyway.configure(JdbcUsageStore.class.getClassLoader()).dataSource(flywayDs)
-        .locations("classpath:db/usage/sqlite").table(JdbcUsageStore.SCHEMA_HISTORY).load().migrate();
+        .locations("classpath:db/usage/sqlite").table(UsageSchema.SCHEMA_HISTORY).load().migrate();
 
     String schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name";
     String history = "SELECT installed_rank, version, description, type, script, checksum, installed_by, success FROM "
-        + JdbcUsageStore.SCHEMA_HISTORY + " ORDER BY installed_rank";
+        + UsageSchema.SCHEMA_HISTORY + " ORDER BY installed_rank";
     assertThat(rows(direct, schema)).isEqualTo(rows(flyway, schema)).hasSizeGreaterThan(5);
-    assertThat(rows(direct, history)).isEqualTo(rows(flyway, history)).hasSize(JdbcUsageStore.SHIPPED_SCRIPTS.get(JdbcUsageStore.Dialect.SQLITE).size());
+    assertThat(rows(direct, history)).isEqualTo(rows(flyway, history)).hasSize(UsageSchema.SHIPPED_SCRIPTS.get(JdbcUsageStore.Dialect.SQLITE).size());
 
     Flyway onDirect = Flyway.configure(JdbcUsageStore.class.getClassLoader()).dataSource(directDs)
-        .locations("classpath:db/usage/sqlite").table(JdbcUsageStore.SCHEMA_HISTORY).load();
+        .locations("classpath:db/usage/sqlite").table(UsageSchema.SCHEMA_HISTORY).load();
     assertThat(onDirect.validateWithResult().validationSuccessful).isTrue();
     assertThat(onDirect.migrate().migrationsExecuted).isZero();
   }
 
   @Test
   void flywaysChecksumIgnoresLineBreaksAndTheByteOrderMark() {
-    int unix = JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n");
-    assertThat(JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\r\nCREATE TABLE b (y INT);\r\n")).isEqualTo(unix);
-    assertThat(JdbcUsageStore.flywayChecksum("\uFEFFCREATE TABLE a (x INT);\nCREATE TABLE b (y INT);")).isEqualTo(unix);
-    assertThat(JdbcUsageStore.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (z INT);\n")).isNotEqualTo(unix);
+    int unix = UsageSchema.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (y INT);\n");
+    assertThat(UsageSchema.flywayChecksum("CREATE TABLE a (x INT);\r\nCREATE TABLE b (y INT);\r\n")).isEqualTo(unix);
+    assertThat(UsageSchema.flywayChecksum("\uFEFFCREATE TABLE a (x INT);\nCREATE TABLE b (y INT);")).isEqualTo(unix);
+    assertThat(UsageSchema.flywayChecksum("CREATE TABLE a (x INT);\nCREATE TABLE b (z INT);\n")).isNotEqualTo(unix);
   }
 
   private static List<List<Object>> rows(String url, String sql) throws Exception {

@@ -65,9 +65,9 @@ class UsageDateRangeTest {
 
   @org.junit.jupiter.api.Test
   void theStartOfADateIsHeldToTheRangeOfALong() {
-    assertThat(JdbcUsageStore.startMillis(DAY.toEpochDay())).isEqualTo(DAY.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli());
-    assertThat(JdbcUsageStore.startMillis(LocalDate.MAX.toEpochDay() + 1)).isPositive();
-    assertThat(JdbcUsageStore.startMillis(LocalDate.MIN.toEpochDay())).isNegative();
+    assertThat(UsageQueries.startMillis(DAY.toEpochDay())).isEqualTo(DAY.atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli());
+    assertThat(UsageQueries.startMillis(LocalDate.MAX.toEpochDay() + 1)).isPositive();
+    assertThat(UsageQueries.startMillis(LocalDate.MIN.toEpochDay())).isNegative();
   }
 
   static UsageRecord call(String id, long ts, long latencyMs) {
