@@ -38,7 +38,7 @@ public final class Resilience {
     this.breakers = new CircuitBreakers(settings.circuitBreaker(), settings.providerCircuitBreakers(), time);
     RetryPolicies retries = new RetryPolicies(settings.retries(), settings.providerRetries());
     this.routing = new RoutingStep(routes, breakers, retries);
-    this.steps = List.of(routing, new RetryStep(retries, time, delay), new CircuitBreakerStep(breakers),
+    this.steps = List.of(routing, new RetryStep(retries, breakers, time, delay), new CircuitBreakerStep(breakers),
         new TargetStatsStep(stats, time));
   }
 

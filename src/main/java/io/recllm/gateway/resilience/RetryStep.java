@@ -16,6 +16,10 @@ import java.util.function.Function;
  * {@link Delay} in between so the event loop is never blocked. Every try reaches the provider
  * link, which records it in {@link Call#attempts()}.
  *
+ * <p>When the target's circuit opened meanwhile (this call's failures may have opened it), the
+ * failure is returned without waiting: the retry would only be refused, and a route can fall over
+ * at once.
+ *
  * <p>A stream is retried only while its future fails, that is before the upstream accepted it and
  * so before anything reached the client; once the future has a {@link ChatStream}, a later failure
  * belongs to the stream and ends it.
@@ -23,17 +27,21 @@ import java.util.function.Function;
 public final class RetryStep implements CallStep {
 
   private final RetryPolicies policies;
+  private final CircuitBreakers breakers;
   private final TimeSource time;
   private final Delay delay;
   private final DoubleSupplier random;
 
-  public RetryStep(RetryPolicies policies, TimeSource time, Delay delay) {
-    this(policies, time, delay, () -> ThreadLocalRandom.current().nextDouble());
+  /** @param breakers the circuit breakers the tries pass, or null when there are none */
+  public RetryStep(RetryPolicies policies, CircuitBreakers breakers, TimeSource time, Delay delay) {
+    this(policies, breakers, time, delay, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** @param random uniformly random numbers in [0, 1) for the jitter */
-  public RetryStep(RetryPolicies policies, TimeSource time, Delay delay, DoubleSupplier random) {
+  public RetryStep(RetryPolicies policies, CircuitBreakers breakers, TimeSource time, Delay delay,
+                   DoubleSupplier random) {
     this.policies = policies;
+    this.breakers = breakers;
     this.time = time;
     this.delay = delay;
     this.random = random;
@@ -58,7 +66,9 @@ public final class RetryStep implements CallStep {
     return send.apply(call).recover(failure -> {
       long wait = policies.forCall(call).waitBeforeRetry(failure, tries, call.remainingNanos(), time.epochMillis(),
           random.getAsDouble());
-      if (wait == RetryPolicy.NO_RETRY) return Future.failedFuture(failure);
+      if (wait == RetryPolicy.NO_RETRY || breakers != null && !breakers.forCall(call).allowsCalls()) {
+        return Future.failedFuture(failure);
+      }
       return delay.after(wait).compose(v -> attempt(call, send, tries + 1));
     });
   }

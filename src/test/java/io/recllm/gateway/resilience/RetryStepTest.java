@@ -43,7 +43,7 @@ class RetryStepTest {
   }
 
   private CallChain chain(RetrySettings settings, Map<String, RetrySettings> perProvider) {
-    RetryStep retry = new RetryStep(new RetryPolicies(settings, perProvider), time, time, () -> 0.5);
+    RetryStep retry = new RetryStep(new RetryPolicies(settings, perProvider), null, time, time, () -> 0.5);
     return new CallChain(List.of(retry), upstream);
   }
 

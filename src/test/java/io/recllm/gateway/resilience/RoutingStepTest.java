@@ -205,6 +205,7 @@ class RoutingStepTest {
     assertThat(answeredBy(chain.complete(call))).isEqualTo(GPT);
     assertThat(upstream.calls).containsExactly(CLAUDE, CLAUDE, GPT);
     assertThat(call.attempts()).extracting(Attempt::status).containsExactly(503, 503, 200);
+    assertThat(time.waits).as("no wait for a retry the open circuit would refuse").hasSize(1);
   }
 
   @Test
