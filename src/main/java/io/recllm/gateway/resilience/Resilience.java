@@ -1,7 +1,9 @@
 package io.recllm.gateway.resilience;
 
 import io.recllm.gateway.call.CallStep;
+import io.recllm.gateway.routing.ModelRef;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +31,12 @@ public final class Resilience {
    * @param delay the backoff waits; {@link Delay#vertx} in the gateway
    */
   public Resilience(ResilienceSettings settings, CostEstimate cost, TimeSource time, Delay delay) {
-    List<io.recllm.gateway.routing.ModelRef> targets = new ArrayList<>();
+    List<ModelRef> targets = new ArrayList<>();
     settings.routes().values().forEach(r -> r.targets().forEach(t -> targets.add(t.model())));
     this.stats = new TargetStats(targets);
     Map<String, RoutePlan> plans = new LinkedHashMap<>();
     settings.routes().forEach((name, r) -> plans.put(name, new RoutePlan(r, stats, cost)));
-    this.routes = java.util.Collections.unmodifiableMap(plans);
+    this.routes = Collections.unmodifiableMap(plans);
     this.breakers = new CircuitBreakers(settings.circuitBreaker(), settings.providerCircuitBreakers(), time);
     RetryPolicies retries = new RetryPolicies(settings.retries(), settings.providerRetries());
     this.routing = new RoutingStep(routes, breakers, retries);

@@ -1,5 +1,7 @@
 package io.recllm.gateway.resilience;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +21,6 @@ public record ResilienceSettings(RetrySettings retries, Map<String, RetrySetting
   public ResilienceSettings {
     providerRetries = Map.copyOf(providerRetries);
     providerCircuitBreakers = Map.copyOf(providerCircuitBreakers);
-    routes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routes));
+    routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
   }
 }

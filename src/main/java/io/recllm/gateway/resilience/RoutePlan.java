@@ -4,6 +4,7 @@ import io.recllm.gateway.call.Call;
 import io.recllm.gateway.routing.ModelRef;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * A configured route at run time: its targets and the state its strategy keeps (the weighted
@@ -91,7 +92,7 @@ public final class RoutePlan {
     return -1;
   }
 
-  private int lowest(boolean[] eligible, int start, java.util.function.IntToDoubleFunction score) {
+  private int lowest(boolean[] eligible, int start, IntToDoubleFunction score) {
     int n = targets.size();
     int best = -1;
     double bestScore = 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.config.ConfigException;
 import io.recllm.gateway.routing.ModelRef;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class RoutesReader {
       if (name.isBlank()) throw new ConfigException("routes: a route name is empty");
       out.put(name, route(name, e.getValue(), path, routes, providers, retryBase, breakerBase));
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   private static RouteSettings route(String name, JsonNode n, String path, JsonNode routes, Set<String> providers,

@@ -245,6 +245,12 @@ class RoutingStepTest {
     assertThat(e.retryAfter()).isEqualTo("10");
     assertThat(upstream.calls).containsExactly(GPT);
     assertThat(call.attempts()).isEmpty();
+
+    GatewayException scrubbed = e.redacted(text -> text.replace("openai", "[provider]"), null);
+    assertThat(scrubbed).isNotSameAs(e).isInstanceOf(GatewayException.ProviderFailure.class);
+    assertThat(scrubbed.getMessage()).doesNotContain("openai");
+    assertThat(List.of(scrubbed.status(), scrubbed.code(), scrubbed.retryAfter()))
+        .containsExactly(503, "provider_unavailable", "10");
   }
 
   @Test
