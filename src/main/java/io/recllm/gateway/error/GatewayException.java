@@ -236,7 +236,12 @@ public abstract sealed class GatewayException extends RuntimeException
 
     private ProviderFailure(int status, String code, String message, int upstreamStatus, boolean retryable,
                             Throwable cause) {
-      super(status, "api_error", code, null, message, retryable, upstreamStatus, null, cause);
+      this(status, code, message, upstreamStatus, retryable, null, cause);
+    }
+
+    private ProviderFailure(int status, String code, String message, int upstreamStatus, boolean retryable,
+                            String retryAfter, Throwable cause) {
+      super(status, "api_error", code, null, message, retryable, upstreamStatus, retryAfter, cause);
     }
 
     /**
@@ -246,6 +251,16 @@ public abstract sealed class GatewayException extends RuntimeException
      */
     public static ProviderFailure truncated(String message, boolean retryable) {
       return new ProviderFailure(502, "upstream_truncated", message, 200, retryable, null);
+    }
+
+    /**
+     * 503 {@code provider_unavailable}: the gateway did not try the provider because its circuit
+     * breaker is open after repeated failures, and no other target was left. Not retryable by the
+     * gateway (that would only hit the same open circuit); {@code retryAfter} tells the client, in
+     * seconds, when the provider will be tried again.
+     */
+    public static ProviderFailure unavailable(String message, String retryAfter) {
+      return new ProviderFailure(503, "provider_unavailable", message, 0, false, retryAfter, null);
     }
 
     private ProviderFailure(ProviderFailure from, UnaryOperator<String> redact, Throwable cause) {
