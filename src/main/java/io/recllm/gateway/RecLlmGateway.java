@@ -108,7 +108,7 @@ public final class RecLlmGateway implements AutoCloseable {
 
   /** The provider SPI in use: the gateway's own registry or the one passed to the builder. */
   public LlmClient llmClient() {
-    return ScrubbingLlmClient.unwrap(Telemetry.unwrap(services.chain().client()));
+    return ScrubbingLlmClient.unwrap(services.chain().client());
   }
 
   /**
@@ -300,7 +300,12 @@ public final class RecLlmGateway implements AutoCloseable {
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
         // innermost, so that the log, telemetry and the usage record only ever see scrubbed failures
         LlmClient scrubbed = new ScrubbingLlmClient(llm, secrets);
-        CallChain chain = new CallChain(steps, telemetry.instrument(scrubbed));
+        List<CallStep> chainSteps = new ArrayList<>(steps.size() + 1);
+        // first of all: the chain keeps the order steps were added within a stage, and telemetry's step
+        // must be the outermost provider step, around every try and whatever other provider steps do
+        chainSteps.add(telemetry.observationStep());
+        chainSteps.addAll(steps);
+        CallChain chain = new CallChain(chainSteps, scrubbed);
         GatewayServices services = new GatewayServices(config, chain,
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices,
             new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());

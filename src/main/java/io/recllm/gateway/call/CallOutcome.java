@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Turns a finished {@link Call} into everything the gateway reports about it, in one place: its cost,
  * priced against the provider and model that answered ({@link Call#accountedTo()}); the
  * {@code x_rec_llm} object the client sees; and the one {@link UsageRecord} that goes to every sink
- * (the usage store, and telemetry: meters, span, access log, events). The HTTP layer only writes bytes.
+ * (the usage store, and telemetry: meters, span, access log, events; a {@link CallListener} sink gets
+ * the call with it). The HTTP layer only writes bytes.
  */
 public final class CallOutcome {
 
@@ -118,14 +119,26 @@ public final class CallOutcome {
       record = record.withContent(messages == null ? null : messages.toString(),
           responseText == null ? null : responseText.toString());
     }
-    publish(record);
+    publish(call, record);
   }
 
-  /** Hands a record to every sink; a sink that fails is logged and never affects the call. */
+  /** Hands a record with no call to every sink; a sink that fails is logged and never affects the call. */
   public void publish(UsageRecord record) {
+    publish(null, record);
+  }
+
+  /**
+   * Hands a call's record to every sink: a {@link CallListener} gets the call with it, so it reads
+   * what it kept on the call instead of finding the call again.
+   */
+  private void publish(Call call, UsageRecord record) {
     for (UsageSink sink : sinks) {
       try {
-        sink.record(record);
+        if (call != null && sink instanceof CallListener listener) {
+          listener.finished(call, record);
+        } else {
+          sink.record(record);
+        }
       } catch (RuntimeException ex) {
         LOG.warn("Usage sink {} failed; the call itself was not affected", sink.getClass().getName(), ex);
       }

@@ -62,7 +62,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     if (stream) {
       StreamRelay relay = new StreamRelay(services, ctx, call, inFlight);
       if (!inFlight.claim(relay::shutDown)) return; // ended while its body was uploading
-      services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
+      services.telemetry().start(call);
       relay.start();
       return;
     }
@@ -76,7 +76,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       inFlight.done();
     });
     if (!claimed) return;
-    services.telemetry().start(ctx.request().headers(), requestId, ref, stream, request, startNanos);
+    services.telemetry().start(call);
     services.chain().complete(call).onComplete(ar -> {
       if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
       try {

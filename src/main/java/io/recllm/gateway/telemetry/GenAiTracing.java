@@ -96,7 +96,7 @@ final class GenAiTracing {
   }
 
   /** Opens the call's span under the client's {@code traceparent}, if any, and sets the context adapters inject. */
-  void start(RequestObservation obs, MultiMap headers, long startEpochNanos) {
+  void start(RequestObservation obs, ObjectNode request, MultiMap headers, long startEpochNanos) {
     if (!enabled) {
       if (headers == null || headers.get("traceparent") == null) return;
       Context parent = propagator.extract(Context.root(), headers, TraceHeaders.GETTER);
@@ -113,7 +113,6 @@ final class GenAiTracing {
         .setAttribute(REQUEST_MODEL, obs.model)
         .setAttribute(REQUEST_ID, obs.requestId)
         .setAttribute(STREAM, obs.stream);
-    ObjectNode request = obs.request;
     JsonNode maxTokens = request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens") : request.get("max_tokens");
     if (maxTokens != null && maxTokens.isIntegralNumber()) b.setAttribute(MAX_TOKENS, maxTokens.asLong());
     JsonNode temperature = request.get("temperature");

@@ -1,6 +1,5 @@
 package io.recllm.gateway.telemetry;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,13 +10,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallListener;
+import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.TelemetrySettings;
-import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageSink;
-import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -27,22 +27,21 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's telemetry wiring: the start hook the chat handler calls, the usage sink that closes
- * each call (meters, span, access log, stop/exception events), the provider-call wrapper and the
+ * The gateway's telemetry wiring: the start hook the chat handler calls, the listener that closes
+ * each call (meters, span, access log, stop/exception events), the provider-stage call step and the
  * {@code /metrics} route. Applications use it through {@link GatewayTelemetry}; the rest is public
  * only because the HTTP layer lives in another package.
  *
- * <p>Every call's start is matched to its {@link UsageRecord} by request id (several calls may share
- * one; the oldest with the same provider, model and stream flag wins). Everything here runs on the
- * event loop and never blocks; telemetry failures are logged and never reach the call.
+ * <p>A call's observation lives on the {@link Call} itself, from {@link #start} to {@link #finished}:
+ * nothing is looked up by request id or body. Everything here runs on the event loop and never
+ * blocks; telemetry failures are logged and never reach the call.
  */
-public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseable {
+public final class Telemetry implements GatewayTelemetry, UsageSink, CallListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
   static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
@@ -56,21 +55,7 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
   private final GenAiTracing tracing;
   private final AccessLog accessLog;
   private final Listeners listeners;
-  private final ConcurrentHashMap<String, RequestObservation> inFlight = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<BodyKey, RequestObservation> unclaimed = new ConcurrentHashMap<>();
-
-  /** The parsed body by identity: two equal bodies are still two calls. */
-  private record BodyKey(ObjectNode body) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof BodyKey k && k.body == body;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(body);
-    }
-  }
+  private final ObservationStep step = new ObservationStep();
 
   private Telemetry(TelemetrySettings settings, MeterRegistry appRegistry, OpenTelemetry appOtel) {
     this.settings = settings;
@@ -149,54 +134,53 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
 
   // ---- the gateway's side
 
-  /** Wraps the provider SPI so calls run in their trace context and their upstream time is measured. */
-  public LlmClient instrument(LlmClient llm) {
-    return new ObservedLlmClient(llm, this);
-  }
-
-  /** The client {@link #instrument} wrapped, or {@code llm} itself. */
-  public static LlmClient unwrap(LlmClient llm) {
-    return llm instanceof ObservedLlmClient o ? o.delegate() : llm;
+  /**
+   * The step around each upstream try: the call's trace context while the request is built, and the
+   * upstream time. It belongs first among the {@link io.recllm.gateway.call.Stage#PROVIDER} steps.
+   */
+  public CallStep observationStep() {
+    return step;
   }
 
   /**
-   * A call is routed and about to go to its provider. {@code startNanos} is when the gateway received
-   * it ({@link System#nanoTime()}), so durations include parsing.
+   * A call is routed and about to go to its provider; its observation is kept on the call. Durations
+   * run from {@link Call#startNanos()}, when the gateway received it, so they include parsing.
    */
-  public void start(MultiMap headers, String requestId, ModelRef ref, boolean stream, ObjectNode request,
-                    long startNanos) {
+  public void start(Call call) {
     try {
-      RequestObservation obs = new RequestObservation(requestId, ref.provider(), ref.model(), stream, startNanos, request);
+      ModelRef ref = call.requested();
+      long startNanos = call.startNanos();
+      RequestObservation obs = new RequestObservation(call.requestId(), ref.provider(), ref.model(), call.stream(),
+          startNanos);
       long nowNanos = System.nanoTime();
       long epochNanos = epochNanos();
-      tracing.start(obs, headers, epochNanos - (nowNanos - startNanos));
-      inFlight.compute(requestId, (id, head) -> {
-        obs.next = head;
-        return obs;
-      });
-      unclaimed.put(new BodyKey(request), obs);
-      if (meters != null) meters.started(stream);
+      tracing.start(obs, call.clientBody(), call.headers(), epochNanos - (nowNanos - startNanos));
+      call.put(RequestObservation.KEY, obs);
+      if (meters != null) meters.started(obs.stream);
       listeners.emit(() -> startEvent(obs, epochNanos, nowNanos));
     } catch (RuntimeException e) {
-      LOG.warn("Telemetry failed at the start of request {}; the call goes on", requestId, e);
+      LOG.warn("Telemetry failed at the start of request {}; the call goes on", call.requestId(), e);
     }
   }
 
-  /** The observation of a call about to go upstream, matched by the identity of its parsed body. */
-  RequestObservation claim(ObjectNode request) {
-    return request == null || unclaimed.isEmpty() ? null : unclaimed.remove(new BodyKey(request));
+  /** A call finished: meters, span, access log and the stop or exception event, timed by its observation. */
+  @Override
+  public void finished(Call call, UsageRecord r) {
+    RequestObservation obs = call.get(RequestObservation.KEY);
+    if (obs != null) call.put(RequestObservation.KEY, null); // once: a second record must not close the span again
+    finish(obs, r);
   }
 
-  /** A call finished: meters, span, access log and the stop or exception event. */
+  /** A record with no call (an application's own sink use): durations come from the record. */
   @Override
   public void record(UsageRecord r) {
-    RequestObservation obs = take(r);
+    finish(null, r);
+  }
+
+  private void finish(RequestObservation obs, UsageRecord r) {
     long durationNanos = obs != null ? System.nanoTime() - obs.startNanos : Math.max(0, r.latencyMs()) * 1_000_000;
     long upstreamNanos = obs != null ? obs.upstreamNanos() : -1;
-    if (obs != null) {
-      unclaimed.remove(new BodyKey(obs.request), obs);
-      if (meters != null) meters.finished(obs.stream);
-    }
+    if (obs != null && meters != null) meters.finished(obs.stream);
     if (meters != null) {
       try {
         meters.record(r, durationNanos, upstreamNanos);
@@ -216,34 +200,6 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, AutoCloseab
     }
     listeners.emit(() -> r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
         : stopEvent(r, durationNanos, upstreamNanos));
-  }
-
-  private RequestObservation take(UsageRecord r) {
-    if (r.requestId() == null) return null;
-    RequestObservation[] found = new RequestObservation[1];
-    inFlight.computeIfPresent(r.requestId(), (id, head) -> {
-      RequestObservation match = null;
-      RequestObservation matchPrev = null;
-      RequestObservation last = null;
-      RequestObservation lastPrev = null;
-      for (RequestObservation o = head, prev = null; o != null; prev = o, o = o.next) {
-        if (o.matches(r)) { // newest first: the last match is the oldest
-          match = o;
-          matchPrev = prev;
-        }
-        last = o;
-        lastPrev = prev;
-      }
-      if (match == null) {
-        match = last;
-        matchPrev = lastPrev;
-      }
-      found[0] = match;
-      if (matchPrev == null) return match.next; // null removes the key
-      matchPrev.next = match.next;
-      return head;
-    });
-    return found[0];
   }
 
   /**
