@@ -128,7 +128,10 @@ public final class ConfigLoader {
     keys.fields().forEachRemaining(e -> {
       JsonNode p = providers.get(e.getKey());
       if (p == null) throw new ConfigException("api_keys." + e.getKey() + ": no provider named \"" + e.getKey() + "\"");
-      ((ObjectNode) p).set("api_key", e.getValue());
+      if (!(p instanceof ObjectNode provider)) {
+        throw new ConfigException("providers." + e.getKey() + ": must be a mapping (type, base_url, api_key, ...)");
+      }
+      provider.set("api_key", e.getValue());
     });
   }
 

@@ -111,6 +111,8 @@ class ConfigLoaderTest {
   @Test
   void sectionsThatAreNoMappingFailNamingThemEvenWhenTheShorthandOrTheEnvironmentFillsThem() {
     assertFails("providers: none\napi_keys: { openai: k }", "providers: must be a mapping");
+    // found by bench/fuzz.sh: a provider entry left empty is null, and the shorthand wrote into it
+    assertFails("providers:\n  anthropic:\napi_keys: { anthropic: k }", "providers.anthropic: must be a mapping");
     assertThatThrownBy(() -> ConfigLoader.load("usage: 5", Map.of("REC_LLM_GATEWAY_USAGE_STORE", "memory")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("usage: must be a mapping");
   }
