@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,11 +133,16 @@ public final class ConfigLoader {
     JsonNode keys = tree.remove("api_keys");
     if (keys == null || keys.isNull()) return;
     if (!keys.isObject()) throw new ConfigException("api_keys: must be a mapping of provider name to key");
-    ObjectNode providers = (ObjectNode) tree.get("providers");
+    if (!(tree.get("providers") instanceof ObjectNode providers)) {
+      throw new ConfigException("providers: must be a mapping of provider name to settings");
+    }
     keys.fields().forEachRemaining(e -> {
       JsonNode p = providers.get(e.getKey());
       if (p == null) throw new ConfigException("api_keys." + e.getKey() + ": no provider named \"" + e.getKey() + "\"");
-      ((ObjectNode) p).set("api_key", e.getValue());
+      if (!(p instanceof ObjectNode provider)) {
+        throw new ConfigException("providers." + e.getKey() + ": must be a mapping (type, base_url, api_key, ...)");
+      }
+      provider.set("api_key", e.getValue());
     });
   }
 
@@ -146,7 +152,12 @@ public final class ConfigLoader {
     override(tree, "REC_LLM_GATEWAY_DEFAULT_PROVIDER", "default_provider");
     override(tree, "REC_LLM_GATEWAY_KEY", "api_key");
     String store = env.get("REC_LLM_GATEWAY_USAGE_STORE");
-    if (store != null && !store.isEmpty()) ((ObjectNode) tree.get("usage")).put("store", store);
+    if (store != null && !store.isEmpty()) {
+      if (!(tree.get("usage") instanceof ObjectNode usage)) {
+        throw new ConfigException("usage: must be a mapping, got " + describe(tree.get("usage")));
+      }
+      usage.put("store", store);
+    }
   }
 
   private void override(ObjectNode tree, String var, String key) {
@@ -247,7 +258,7 @@ public final class ConfigLoader {
     if (!tls.isMissingNode() && !tls.isNull()) {
       checkKeys(tls, path + ".tls", Set.of("trust_store", "trust_store_password"));
       String store = tls.path("trust_store").asText(null);
-      if (store != null && !Files.isReadable(Path.of(store))) {
+      if (store != null && !readable(store)) {
         throw new ConfigException(path + ".tls.trust_store: cannot read \"" + store + "\"");
       }
       tlsConfig = new ProviderConfig.Tls(store, tls.path("trust_store_password").asText(null));
@@ -365,12 +376,27 @@ public final class ConfigLoader {
   }
 
   static long longValue(JsonNode n, String path, long min, long max) {
-    long v;
-    if (n.isIntegralNumber()) v = n.asLong();
-    else if (n.isTextual() && n.asText().trim().matches("-?\\d+")) v = Long.parseLong(n.asText().trim());
+    String digits;
+    if (n.isIntegralNumber()) digits = n.asText();
+    else if (n.isTextual() && n.asText().trim().matches("-?\\d+")) digits = n.asText().trim();
     else throw new ConfigException(path + ": must be a whole number, got " + describe(n));
+    long v;
+    try {
+      v = Long.parseLong(digits);
+    } catch (NumberFormatException beyondLong) { // never read as a long's low bits
+      throw new ConfigException(path + ": must be between " + min + " and " + max + ", got " + digits);
+    }
     if (v < min || v > max) throw new ConfigException(path + ": must be between " + min + " and " + max + ", got " + v);
     return v;
+  }
+
+  /** False for a path that names no file, also one the file system cannot express (a NUL in it). */
+  private static boolean readable(String file) {
+    try {
+      return Files.isReadable(Path.of(file));
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   static boolean bool(JsonNode n, String path) {

@@ -45,6 +45,8 @@ public final class SseParser {
   }
 
   public void feed(byte[] bytes, int offset, int length) {
+    // An empty read says nothing, not even that a CR at the end of the last one was not half a CRLF.
+    if (length == 0) return;
     int end = offset + length;
     int i = offset;
     if (lastWasCr && i < end && bytes[i] == '\n') i++; // second half of a CRLF split across buffers

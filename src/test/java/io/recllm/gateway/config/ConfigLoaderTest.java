@@ -132,6 +132,31 @@ class ConfigLoaderTest {
     assertFails("pricing: { m: { input: 1, output: 0.0000000000000001 } }", "pricing.m.output: must have at most 15 decimal");
   }
 
+  // The next four were failures ConfigLoaderFuzzTest's contract catches: a stack trace (ClassCastException,
+  // InvalidPathException, NumberFormatException) instead of the key path, or a number read as a long's low bits.
+
+  @Test
+  void sectionsThatAreNoMappingFailNamingThemEvenWhenTheShorthandOrTheEnvironmentFillsThem() {
+    assertFails("providers: none\napi_keys: { openai: k }", "providers: must be a mapping");
+    // found by bench/fuzz.sh: a provider entry left empty is null, and the shorthand wrote into it
+    assertFails("providers:\n  anthropic:\napi_keys: { anthropic: k }", "providers.anthropic: must be a mapping");
+    assertThatThrownBy(() -> ConfigLoader.load("usage: 5", Map.of("REC_LLM_GATEWAY_USAGE_STORE", "memory")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("usage: must be a mapping");
+  }
+
+  @Test
+  void aTrustStorePathNoFileCanHaveFailsNamingTheKey() {
+    assertFails("providers: { x: { type: openai, base_url: \"https://h\", tls: { trust_store: \"a\\0b\" } } }",
+        "providers.x.tls.trust_store: cannot read");
+  }
+
+  @Test
+  void wholeNumbersBeyondALongAreOutOfRangeNotWrapped() {
+    assertFails("timeouts: { connect_ms: \"99999999999999999999\" }", "timeouts.connect_ms: must be between 0 and");
+    assertFails("port: 18446744073709551617", "port: must be between 0 and 65535, got 18446744073709551617");
+    assertFails("limits: { max_body_bytes: -18446744073709551615 }", "limits.max_body_bytes: must be between 1 and");
+  }
+
   @Test
   void aConfigFileIsReadAndItsNameIsInErrors(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gateway.yaml");

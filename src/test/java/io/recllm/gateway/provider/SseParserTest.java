@@ -58,6 +58,21 @@ class SseParserTest {
   }
 
   @Test
+  void anEmptyBufferBetweenTheCrAndLfOfALineEndKeepsThemOneLineEnd() {
+    // found by SseParserSplitPropertiesTest: the LF after the empty read ended a second, blank line
+    // and cut the event in two
+    List<SseEvent> out = new ArrayList<>();
+    SseParser p = new SseParser(out::add);
+    byte[] bytes = "data: a\r\ndata: b\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+    p.feed(bytes, 0, 8);
+    p.feed(bytes, 8, 0);
+    p.feed(new byte[0]);
+    p.feed(bytes, 8, bytes.length - 8);
+    p.end();
+    assertThat(out).containsExactly(new SseEvent(null, "a\nb", null));
+  }
+
+  @Test
   void anOversizedEventIsAnErrorNotUnboundedMemory() {
     SseParser p = new SseParser(e -> { }, 100);
     assertThatThrownBy(() -> p.feed(("data: " + "x".repeat(200)).getBytes(StandardCharsets.UTF_8)))

@@ -512,8 +512,10 @@ final class AnthropicRequestMapper {
     }
   }
 
+  /** A whole number that fits a long: anything larger would be read as a long's low bits. */
   private static boolean isWholeNumber(JsonNode v) {
-    return v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0);
+    return (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
+        && v.canConvertToLong();
   }
 
   private static String text(JsonNode v, String param) {

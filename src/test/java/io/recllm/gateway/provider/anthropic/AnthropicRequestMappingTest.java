@@ -412,6 +412,17 @@ class AnthropicRequestMappingTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"18446744073709551617", "9223372036854775808", "1e20", "-1", "1.5"})
+  void maxTokensThatAreNoWholeLongAreRejectedNotWrapped(String value) {
+    // 2^64+1 used to go upstream as max_tokens 1, 1e20 as 7766279631452241920: a long's low bits
+    for (String field : new String[] {"max_tokens", "max_completion_tokens"}) {
+      GatewayException e = rejected("{\"messages\":[" + USER_HI + "],\"" + field + "\":" + value + "}");
+      assertThat(e.param()).isEqualTo(field);
+      assertThat(e.code()).isEqualTo("invalid_type");
+    }
+  }
+
+  @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "n                 | 2",
       "logprobs          | true",
