@@ -24,7 +24,7 @@ public final class Call {
   private final boolean stream;
   private final long startNanos;
   private final long deadlineNanos;
-  private final MultiMap headers;
+  private MultiMap headers;
   private final String endpoint;
   private final ObjectNode clientBody;
   private ObjectNode body;
@@ -84,7 +84,10 @@ public final class Call {
   }
 
   /** The client's request headers (trace context), or an empty map for calls made from code. */
-  public MultiMap headers() { return headers; }
+  public MultiMap headers() {
+    if (headers == null) headers = MultiMap.caseInsensitiveMultiMap(); // only calls made from code get here
+    return headers;
+  }
 
   /** Which API the client called: {@code chat} today. */
   public String endpoint() { return endpoint; }
@@ -173,7 +176,7 @@ public final class Call {
     private long startNanos = System.nanoTime();
     private long totalTimeoutMillis;
     private long deadlineNanos;
-    private MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    private MultiMap headers;
     private String endpoint = "chat";
 
     private Builder(String requestId, ModelRef requested, ObjectNode body) {
