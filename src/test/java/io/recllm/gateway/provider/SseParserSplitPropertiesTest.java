@@ -3,6 +3,7 @@ package io.recllm.gateway.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recllm.gateway.fuzz.Generators;
+import io.recllm.gateway.fuzz.SeededCases;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Network buffers split a stream anywhere: inside a multi-byte character, between the CR and LF of a
@@ -79,27 +75,24 @@ class SseParserSplitPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<Stream> streams() {
-    Arbitrary<String> value = Generators.text(12);
-    Arbitrary<String> noise = Arbitraries.oneOf(
-        value.map(v -> ":" + v),                  // comment / keep-alive
-        Arbitraries.just(": ping"),
-        Arbitraries.integers().between(0, 5000).map(n -> "retry: " + n),
-        value.map(v -> "x-unknown: " + v),
-        Arbitraries.just("dataset"));             // a field that only starts like data
-    Arbitrary<Event> event = Combinators.combine(
-        value.injectNull(0.5),
-        Generators.identifier().injectNull(0.7),
-        value.list().ofMaxSize(3),
-        noise.list().ofMaxSize(2))
-        .as(Event::new);
-    return Combinators.combine(
-        event.list().ofMaxSize(5),
-        Arbitraries.of(LineEnd.class),
-        Arbitraries.of(true, false),
-        Arbitraries.longs())
-        .as(Stream::new);
+  static Stream stream(Random random) {
+    List<Event> events = Generators.list(random, 0, 5, r -> new Event(
+        Generators.orNull(r, 0.5, v -> Generators.text(v, 12)),
+        Generators.orNull(r, 0.7, Generators::identifier),
+        Generators.list(r, 0, 3, v -> Generators.text(v, 12)),
+        Generators.list(r, 0, 2, SseParserSplitPropertiesTest::noise)));
+    return new Stream(events, Generators.oneOf(random, LineEnd.values()), random.nextBoolean(),
+        Generators.anyLong(random));
+  }
+
+  static String noise(Random random) {
+    return switch (random.nextInt(5)) {
+      case 0 -> ":" + Generators.text(random, 12);             // comment / keep-alive
+      case 1 -> ": ping";
+      case 2 -> "retry: " + Generators.longBetween(random, 0, 5000);
+      case 3 -> "x-unknown: " + Generators.text(random, 12);
+      default -> "dataset";                                     // a field that only starts like data
+    };
   }
 
   static List<SseEvent> parse(byte[] bytes, int... cuts) {
@@ -115,35 +108,47 @@ class SseParserSplitPropertiesTest {
     return out;
   }
 
-  @Property(tries = 300)
-  void wholeStreamGivesTheEventsItWasBuiltFrom(@ForAll("streams") Stream stream) {
-    assertThat(parse(stream.bytes())).isEqualTo(stream.expected());
+  @Test
+  void wholeStreamGivesTheEventsItWasBuiltFrom() {
+    SeededCases.check(300, SseParserSplitPropertiesTest::stream,
+        stream -> assertThat(parse(stream.bytes())).isEqualTo(stream.expected()));
   }
 
-  @Property(tries = 200)
-  void cutAtEveryByteBoundaryGivesTheSameEvents(@ForAll("streams") Stream stream) {
-    byte[] bytes = stream.bytes();
-    List<SseEvent> expected = stream.expected();
-    for (int cut = 0; cut <= bytes.length; cut++) {
-      assertThat(parse(bytes, cut)).as("cut at byte %d of %s", cut, new String(bytes, StandardCharsets.UTF_8))
-          .isEqualTo(expected);
-    }
+  @Test
+  void cutAtEveryByteBoundaryGivesTheSameEvents() {
+    SeededCases.check(200, SseParserSplitPropertiesTest::stream, stream -> {
+      byte[] bytes = stream.bytes();
+      List<SseEvent> expected = stream.expected();
+      for (int cut = 0; cut <= bytes.length; cut++) {
+        assertThat(parse(bytes, cut)).as("cut at byte %d of %s", cut, new String(bytes, StandardCharsets.UTF_8))
+            .isEqualTo(expected);
+      }
+    });
   }
 
-  @Property(tries = 500)
-  void cutManyTimesIncludingEmptyPiecesGivesTheSameEvents(
-      @ForAll("streams") Stream stream, @ForAll("cutPoints") List<Double> cutPoints) {
-    byte[] bytes = stream.bytes();
-    int[] cuts = cutPoints.stream().mapToInt(p -> (int) Math.floor(p * (bytes.length + 1))).map(c -> Math.min(c, bytes.length))
-        .sorted().toArray();
-    assertThat(parse(bytes, cuts)).as("cuts %s", Arrays.toString(cuts)).isEqualTo(stream.expected());
+  record Cuts(Stream stream, List<Double> points) {}
+
+  @Test
+  void cutManyTimesIncludingEmptyPiecesGivesTheSameEvents() {
+    SeededCases.check(500, r -> new Cuts(stream(r), cutPoints(r)), c -> {
+      byte[] bytes = c.stream().bytes();
+      int[] cuts = c.points().stream().mapToInt(p -> (int) Math.floor(p * (bytes.length + 1)))
+          .map(cut -> Math.min(cut, bytes.length)).sorted().toArray();
+      assertThat(parse(bytes, cuts)).as("cuts %s", Arrays.toString(cuts)).isEqualTo(c.stream().expected());
+    });
   }
 
-  @Provide
-  Arbitrary<List<Double>> cutPoints() {
+  static List<Double> cutPoints(Random random) {
     // repeated points feed empty pieces, which a network read can deliver
-    Arbitrary<Double> point = Arbitraries.doubles().between(0, 1);
-    return Arbitraries.oneOf(point.list().ofMaxSize(12), point.list().ofMinSize(1).ofMaxSize(3)
-        .map(ps -> { List<Double> twice = new ArrayList<>(ps); twice.addAll(ps); return twice; }));
+    if (random.nextBoolean()) return Generators.list(random, 0, 12, SseParserSplitPropertiesTest::cutPoint);
+    List<Double> twice = new ArrayList<>(Generators.list(random, 1, 3, SseParserSplitPropertiesTest::cutPoint));
+    twice.addAll(List.copyOf(twice));
+    return twice;
+  }
+
+  /** A point in [0, 1]; the very start and the very end now and then. */
+  static double cutPoint(Random random) {
+    int edge = random.nextInt(10);
+    return edge == 0 ? 0.0 : edge == 1 ? 1.0 : random.nextDouble();
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.fuzz.Contracts;
 import io.recllm.gateway.fuzz.Generators;
+import io.recllm.gateway.fuzz.SeededCases;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.SseEvent;
 import io.recllm.gateway.provider.SseParser;
@@ -16,12 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Generated Anthropic answers (text, thinking, client tool calls, blocks an OpenAI client cannot use,
@@ -140,28 +136,48 @@ class AnthropicAnswerPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<Answer> answers() {
-    Arbitrary<Map<String, Object>> input = Arbitraries.maps(Generators.identifier(), Arbitraries.oneOf(
-            Generators.text(10).map(s -> (Object) s), Arbitraries.longs().map(n -> (Object) n),
-            Arbitraries.of(true, false).map(b -> (Object) b)))
-        .ofMaxSize(3).map(LinkedHashMap::new);
-    Arbitrary<Block> block = Arbitraries.oneOf(
-        Generators.text(30).map(Text::new),
-        Generators.text(30).map(Thinking::new),
-        Combinators.combine(Generators.identifier().map(id -> "toolu_" + id), Generators.identifier(), input).as(ToolUse::new),
-        Arbitraries.of("server_tool_use", "redacted_thinking").map(Opaque::new));
-    Arbitrary<Long> tokens = Arbitraries.longs().between(0, 2_000_000);
-    return Combinators.combine(
-        block.list().ofMaxSize(5),
-        Arbitraries.of("end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal",
-            "model_context_window_exceeded", "some_future_reason"),
-        tokens, tokens, tokens, tokens, Arbitraries.longs())
-        .as(Answer::new);
+  static final String[] STOP_REASONS = {"end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn",
+      "refusal", "model_context_window_exceeded", "some_future_reason"};
+
+  static Answer answer(Random random) {
+    return new Answer(Generators.list(random, 0, 5, AnthropicAnswerPropertiesTest::block),
+        Generators.oneOf(random, STOP_REASONS), tokens(random), tokens(random), tokens(random), tokens(random),
+        Generators.anyLong(random));
   }
 
-  @Property(tries = 300)
-  void theMappedResponseKeepsTextToolCallsAndUsage(@ForAll("answers") Answer answer) {
+  static long tokens(Random random) {
+    return Generators.longBetween(random, 0, 2_000_000);
+  }
+
+  static Block block(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> new Text(Generators.text(random, 30));
+      case 1 -> new Thinking(Generators.text(random, 30));
+      case 2 -> new ToolUse("toolu_" + Generators.identifier(random), Generators.identifier(random), input(random));
+      default -> new Opaque(Generators.oneOf(random, "server_tool_use", "redacted_thinking"));
+    };
+  }
+
+  static Map<String, Object> input(Random random) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int n = Generators.size(random, 0, 3);
+    for (int i = 0; i < n; i++) {
+      out.put(Generators.identifier(random), switch (random.nextInt(3)) {
+        case 0 -> Generators.text(random, 10);
+        case 1 -> Generators.anyLong(random);
+        default -> random.nextBoolean();
+      });
+    }
+    return out;
+  }
+
+  @Test
+  void theMappedResponseKeepsTextToolCallsAndUsage() {
+    SeededCases.check(300, AnthropicAnswerPropertiesTest::answer,
+        AnthropicAnswerPropertiesTest::theMappedResponseKeepsTextToolCallsAndUsage);
+  }
+
+  static void theMappedResponseKeepsTextToolCallsAndUsage(Answer answer) {
     ObjectNode completion = AnthropicMapper.fromAnthropicResponse(answer.message(), 1);
 
     JsonNode message = completion.at("/choices/0/message");
@@ -189,8 +205,13 @@ class AnthropicAnswerPropertiesTest {
     assertThat(usage.at("/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(answer.cacheRead());
   }
 
-  @Property(tries = 300)
-  void theStreamTranslatesToWhatTheNonStreamingMappingGives(@ForAll("answers") Answer answer) {
+  @Test
+  void theStreamTranslatesToWhatTheNonStreamingMappingGives() {
+    SeededCases.check(300, AnthropicAnswerPropertiesTest::answer,
+        AnthropicAnswerPropertiesTest::theStreamTranslatesToWhatTheNonStreamingMappingGives);
+  }
+
+  static void theStreamTranslatesToWhatTheNonStreamingMappingGives(Answer answer) {
     ObjectNode completion = AnthropicMapper.fromAnthropicResponse(answer.message(), 1);
 
     byte[] bytes = answer.sse().getBytes(StandardCharsets.UTF_8);

@@ -8,17 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.fuzz.Contracts;
 import io.recllm.gateway.fuzz.Generators;
+import io.recllm.gateway.fuzz.SeededCases;
 import io.recllm.gateway.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * OpenAI conversation → Anthropic request, for generated conversations of every role, text as a
@@ -40,25 +37,50 @@ class AnthropicRequestMappingPropertiesTest {
 
   record Call(String id, String name, Map<String, Object> arguments) {}
 
-  @Provide
-  Arbitrary<List<Message>> conversations() {
-    Arbitrary<String> text = Arbitraries.oneOf(Generators.text(20), Arbitraries.just(""));
-    Arbitrary<List<String>> texts = text.list().ofMinSize(1).ofMaxSize(3);
-    Arbitrary<Object> argumentValue = Arbitraries.oneOf(Generators.text(10).map(s -> (Object) s),
-        Arbitraries.longs().map(n -> (Object) n), Arbitraries.of(true, false).map(b -> (Object) b));
-    Arbitrary<Map<String, Object>> arguments = Arbitraries.maps(Generators.identifier(), argumentValue).ofMaxSize(3)
-        .map(LinkedHashMap::new);
-    Arbitrary<Call> call = Combinators.combine(Generators.identifier(), Generators.identifier(), arguments).as(Call::new);
-    Arbitrary<Message> message = Arbitraries.oneOf(
-        Combinators.combine(Arbitraries.of("system", "developer"), texts, Arbitraries.of(true, false)).as(Instruction::new),
-        Combinators.combine(texts, Arbitraries.of(true, false)).as(User::new),
-        Combinators.combine(texts, Arbitraries.of(true, false), call.list().ofMaxSize(3)).as(Assistant::new),
-        Combinators.combine(Generators.identifier(), text).as(ToolResult::new));
-    return message.list().ofMinSize(1).ofMaxSize(8);
+  static List<Message> conversation(Random random) {
+    return Generators.list(random, 1, 8, AnthropicRequestMappingPropertiesTest::message);
   }
 
-  @Property(tries = 300)
-  void everyTextToolCallAndToolResultArrivesInOrder(@ForAll("conversations") List<Message> conversation) {
+  static Message message(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> new Instruction(Generators.oneOf(random, "system", "developer"), texts(random), random.nextBoolean());
+      case 1 -> new User(texts(random), random.nextBoolean());
+      case 2 -> new Assistant(texts(random), random.nextBoolean(),
+          Generators.list(random, 0, 3, r -> new Call(Generators.identifier(r), Generators.identifier(r), arguments(r))));
+      default -> new ToolResult(Generators.identifier(random), text(random));
+    };
+  }
+
+  static String text(Random random) {
+    return random.nextBoolean() ? Generators.text(random, 20) : "";
+  }
+
+  static List<String> texts(Random random) {
+    return Generators.list(random, 1, 3, AnthropicRequestMappingPropertiesTest::text);
+  }
+
+  static Map<String, Object> arguments(Random random) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int n = Generators.size(random, 0, 3);
+    for (int i = 0; i < n; i++) out.put(Generators.identifier(random), argumentValue(random));
+    return out;
+  }
+
+  static Object argumentValue(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> Generators.text(random, 10);
+      case 1 -> Generators.anyLong(random);
+      default -> random.nextBoolean();
+    };
+  }
+
+  @Test
+  void everyTextToolCallAndToolResultArrivesInOrder() {
+    SeededCases.check(300, AnthropicRequestMappingPropertiesTest::conversation,
+        AnthropicRequestMappingPropertiesTest::everyTextToolCallAndToolResultArrivesInOrder);
+  }
+
+  static void everyTextToolCallAndToolResultArrivesInOrder(List<Message> conversation) {
     ObjectNode request = Json.object();
     request.put("model", "gpt-4o");
     ArrayNode messages = request.putArray("messages");
