@@ -106,7 +106,7 @@ class StepOnTheBuilderTest {
       ObjectNode answer = Json.object().put("object", "chat.completion").put("model", model);
       answer.putArray("choices").addObject().put("finish_reason", "stop").putObject("message")
           .put("role", "assistant").put("content", "ok");
-      return Future.succeededFuture(new ChatResult(answer, io.recllm.gateway.provider.TokenUsage.of(3, 4), null));
+      return Future.succeededFuture(new ChatResult(answer, io.recllm.gateway.core.TokenUsage.of(3, 4), null));
     };
     DeterministicMini step = new DeterministicMini();
     try (RecLlmGateway gw = start(capturing, step)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ConfigLoader;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.anthropic.AnthropicClient;
