@@ -10,7 +10,6 @@ import io.recllm.gateway.pricing.ModelPrice;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.ProviderType;
 import io.recllm.gateway.provider.ProviderTypes;
-import io.recllm.gateway.usage.StoreLocation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -2,6 +2,7 @@ package io.recllm.gateway.usage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.recllm.gateway.config.StoreLocation;
 import io.recllm.gateway.pricing.NanoUsd;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recllm.gateway.config.StoreLocation;
 import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.PostgresDatabase;
