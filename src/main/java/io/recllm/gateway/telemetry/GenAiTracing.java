@@ -20,6 +20,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.pricing.NanoUsd;
+import io.recllm.gateway.provider.TraceHeaders;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.MultiMap;
 import java.util.List;

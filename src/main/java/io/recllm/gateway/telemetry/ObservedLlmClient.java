@@ -7,6 +7,7 @@ import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
+import io.recllm.gateway.provider.TraceHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.function.Function;
