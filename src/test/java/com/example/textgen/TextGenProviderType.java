@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * {@code type: textgen}, a provider type that lives outside the gateway (here in its test sources,
  * in a package of its own) and is found through
- * {@code META-INF/services/io.recllm.gateway.provider.ProviderType}. It uses only the gateway's public
+ * {@code META-INF/services/io.recllm.gateway.config.ProviderSettingsType}. It uses only the gateway's public
  * API: docs/architecture.md walks through it.
  */
 public final class TextGenProviderType implements ProviderType<TextGenSettings> {

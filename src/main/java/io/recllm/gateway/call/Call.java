@@ -1,7 +1,7 @@
 package io.recllm.gateway.call;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.Collections;

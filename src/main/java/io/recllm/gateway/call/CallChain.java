@@ -1,10 +1,10 @@
 package io.recllm.gateway.call;
 
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
-import io.recllm.gateway.routing.ModelRef;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;

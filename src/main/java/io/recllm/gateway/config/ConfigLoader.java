@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.pricing.ModelPrice;
 import io.recllm.gateway.pricing.Pricing;
-import io.recllm.gateway.provider.ProviderType;
-import io.recllm.gateway.provider.ProviderTypes;
-import io.recllm.gateway.usage.StoreLocation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -42,7 +39,7 @@ public final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("host", "port", "default_provider", "include_extensions",
       "api_key", "api_keys", "providers", "timeouts", "pricing", "usage", "cors", "limits", "event_loops", "telemetry",
       "shutdown");
-  /** Keys every provider has; its type adds its own ({@link ProviderType#settingsKeys()}). */
+  /** Keys every provider has; its type adds its own ({@link ProviderSettingsType#settingsKeys()}). */
   private static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "requires_key", "headers",
       "models", "timeouts", "tls", "http2", "max_connections");
 
@@ -220,12 +217,12 @@ public final class ConfigLoader {
 
   private ProviderConfig provider(String name, JsonNode p, String path, Timeouts globalTimeouts, String keyEnv) {
     if (!p.isObject()) throw new ConfigException(path + ": must be a mapping (type, base_url, api_key, ...)");
-    ProviderTypes types = ProviderTypes.installed();
+    ProviderSettingsTypes types = ProviderSettingsTypes.installed();
     if (!p.hasNonNull("type")) {
       throw new ConfigException(path + ".type: missing (one of " + String.join(", ", types.names()) + ")");
     }
     String type = p.get("type").asText();
-    ProviderType<?> providerType = types.find(type).orElseThrow(() -> new ConfigException(path + ".type: \"" + type
+    ProviderSettingsType<?> providerType = types.find(type).orElseThrow(() -> new ConfigException(path + ".type: \"" + type
         + "\" is not a provider type (one of " + String.join(", ", types.names()) + ")"));
     Set<String> keys = new HashSet<>(PROVIDER_KEYS);
     keys.addAll(providerType.settingsKeys());

@@ -1,6 +1,6 @@
 package io.recllm.gateway.pricing;
 
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;

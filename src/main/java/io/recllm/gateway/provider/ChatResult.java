@@ -1,6 +1,7 @@
 package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.vertx.core.buffer.Buffer;
 
 /**

@@ -1,19 +1,21 @@
 package io.recllm.gateway.provider;
 
+import io.recllm.gateway.config.ProviderSettingsType;
+import io.recllm.gateway.config.ProviderSettingsTypes;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The provider types the config may name, by name. {@link #installed()} holds those registered with
- * {@link ServiceLoader}: the built-in ones (openai, anthropic, mock) and any an application's jar adds
- * with a {@code META-INF/services/io.recllm.gateway.provider.ProviderType} line.
+ * {@link java.util.ServiceLoader}: the built-in ones (openai, anthropic, mock) and any an application's
+ * jar adds with a {@code META-INF/services/io.recllm.gateway.config.ProviderSettingsType} line. They are
+ * the instances the config loader read the settings with ({@link ProviderSettingsTypes}).
  */
 public final class ProviderTypes {
 
@@ -65,25 +67,25 @@ public final class ProviderTypes {
     }
   }
 
-  private static final class Installed {
-    static final ProviderTypes TYPES = load();
-
-    @SuppressWarnings("rawtypes")
-    private static ProviderTypes load() {
-      Set<ClassLoader> loaders = new LinkedHashSet<>();
-      loaders.add(ProviderType.class.getClassLoader());
-      // an application server or plugin host may load the application's jar below the gateway's loader
-      ClassLoader context = Thread.currentThread().getContextClassLoader();
-      if (context != null) loaders.add(context);
-      Map<String, ProviderType<?>> byName = new TreeMap<>();
-      for (ClassLoader loader : loaders) {
-        try {
-          for (ProviderType type : ServiceLoader.load(ProviderType.class, loader)) add(byName, type);
-        } catch (ServiceConfigurationError e) {
-          throw new IllegalStateException("A registered provider type could not be loaded: " + e.getMessage(), e);
-        }
+  /**
+   * The registered types as provider types. A class registered under {@link ProviderSettingsType} that
+   * does not implement {@link ProviderType} passes the config check but can build no client: the start
+   * stops naming the class and what it lacks, not with a puzzling "is not a provider type".
+   */
+  static ProviderTypes from(Collection<? extends ProviderSettingsType<?>> registered) {
+    List<ProviderType<?>> types = new ArrayList<>();
+    for (ProviderSettingsType<?> t : registered) {
+      if (!(t instanceof ProviderType<?> type)) {
+        throw new IllegalStateException("provider type \"" + t.name() + "\" (" + t.getClass().getName()
+            + ") is registered in META-INF/services/" + ProviderSettingsType.class.getName()
+            + " but does not implement " + ProviderType.class.getName());
       }
-      return new ProviderTypes(byName);
+      types.add(type);
     }
+    return of(types);
+  }
+
+  private static final class Installed {
+    static final ProviderTypes TYPES = from(ProviderSettingsTypes.installed().all());
   }
 }

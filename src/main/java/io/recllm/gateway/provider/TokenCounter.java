@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.recllm.gateway.core.TokenUsage;
 
 /**
  * Counts tokens with a real BPE tokenizer (o200k_base, what current OpenAI models use) for the mock

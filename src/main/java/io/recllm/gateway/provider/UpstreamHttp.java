@@ -5,7 +5,6 @@ import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.config.Timeouts;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.telemetry.TraceHeaders;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

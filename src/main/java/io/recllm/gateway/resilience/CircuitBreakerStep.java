@@ -6,7 +6,7 @@ import io.recllm.gateway.call.Stage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import io.vertx.core.Future;
 import java.util.function.Function;
 

@@ -1,7 +1,7 @@
 package io.recllm.gateway.resilience;
 
 import io.recllm.gateway.call.Call;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 
 /**
  * What a call would cost at a target, for {@link Strategy#LOWEST_COST}: only the comparison between

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.call.Call;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.pricing.Pricing;
-import io.recllm.gateway.provider.TokenUsage;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.TokenUsage;
+import io.recllm.gateway.core.ModelRef;
 
 /**
  * Prices a call from the price table before it is made: the prompt at roughly four characters a

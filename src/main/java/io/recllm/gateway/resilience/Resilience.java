@@ -1,7 +1,7 @@
 package io.recllm.gateway.resilience;
 
 import io.recllm.gateway.call.CallStep;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

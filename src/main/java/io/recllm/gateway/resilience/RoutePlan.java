@@ -1,7 +1,7 @@
 package io.recllm.gateway.resilience;
 
 import io.recllm.gateway.call.Call;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;

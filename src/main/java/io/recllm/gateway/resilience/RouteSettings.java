@@ -1,6 +1,6 @@
 package io.recllm.gateway.resilience;
 
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.recllm.gateway.resilience;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.config.ConfigException;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

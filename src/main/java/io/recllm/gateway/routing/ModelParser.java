@@ -1,5 +1,6 @@
 package io.recllm.gateway.routing;
 
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
 import java.util.Set;
 

@@ -2,9 +2,9 @@ package io.recllm.gateway.telemetry;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.recllm.gateway.config.TelemetrySettings;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.pricing.NanoUsd;
-import io.recllm.gateway.provider.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -2,6 +2,7 @@ package io.recllm.gateway.usage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.recllm.gateway.config.StoreLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

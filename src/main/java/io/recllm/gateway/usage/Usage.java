@@ -1,5 +1,6 @@
 package io.recllm.gateway.usage;
 
+import io.recllm.gateway.config.StoreLocation;
 import io.recllm.gateway.config.UsageSettings;
 import java.sql.SQLException;
 import java.time.Duration;

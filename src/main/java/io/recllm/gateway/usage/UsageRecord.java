@@ -1,7 +1,7 @@
 package io.recllm.gateway.usage;
 
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.pricing.NanoUsd;
-import io.recllm.gateway.provider.TokenUsage;
 import java.math.BigDecimal;
 
 /**

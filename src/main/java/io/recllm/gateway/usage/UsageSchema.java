@@ -1,5 +1,6 @@
 package io.recllm.gateway.usage;
 
+import io.recllm.gateway.config.StoreLocation;
 import static io.recllm.gateway.usage.JdbcUsageStore.rollbackQuietly;
 import static io.recllm.gateway.usage.JdbcUsageStore.rootMessage;
 

@@ -3,13 +3,13 @@ package io.recllm.gateway.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.ModelRef;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
-import io.recllm.gateway.provider.TokenUsage;
-import io.recllm.gateway.routing.ModelRef;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.pricing.Pricing;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageSink;
 import java.util.ArrayList;

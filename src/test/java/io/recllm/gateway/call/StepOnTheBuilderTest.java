@@ -8,11 +8,11 @@ import io.recllm.gateway.RecLlmGateway;
 import io.recllm.gateway.config.ConfigLoader;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
-import io.recllm.gateway.routing.ModelRef;
 import io.recllm.gateway.usage.UsageRecord;
 import io.vertx.core.Future;
 import java.net.URI;
@@ -106,7 +106,7 @@ class StepOnTheBuilderTest {
       ObjectNode answer = Json.object().put("object", "chat.completion").put("model", model);
       answer.putArray("choices").addObject().put("finish_reason", "stop").putObject("message")
           .put("role", "assistant").put("content", "ok");
-      return Future.succeededFuture(new ChatResult(answer, io.recllm.gateway.provider.TokenUsage.of(3, 4), null));
+      return Future.succeededFuture(new ChatResult(answer, io.recllm.gateway.core.TokenUsage.of(3, 4), null));
     };
     DeterministicMini step = new DeterministicMini();
     try (RecLlmGateway gw = start(capturing, step)) {

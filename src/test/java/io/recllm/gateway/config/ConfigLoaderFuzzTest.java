@@ -5,7 +5,7 @@ import io.recllm.gateway.provider.ProviderTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.recllm.gateway.usage.StoreLocation;
+import io.recllm.gateway.config.StoreLocation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatChunk;
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

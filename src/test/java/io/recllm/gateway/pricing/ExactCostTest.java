@@ -3,7 +3,7 @@ package io.recllm.gateway.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.Map;

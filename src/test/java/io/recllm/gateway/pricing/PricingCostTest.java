@@ -3,7 +3,7 @@ package io.recllm.gateway.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import org.junit.jupiter.api.Test;
 
 /** Costs of real models, each worked out by hand from the published per-1M rates. */

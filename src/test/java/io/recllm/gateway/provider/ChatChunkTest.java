@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
 import java.util.List;

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ConfigLoader;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.config.ProviderSettingsType;
+import io.recllm.gateway.config.ProviderSettingsTypes;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.anthropic.AnthropicClient;
@@ -108,6 +111,25 @@ class ProviderTypesTest {
         .hasMessageContaining("provider type \"same\" is registered twice");
     assertThatThrownBy(() -> ProviderTypes.of(List.of(a)).get("other"))
         .hasMessage("\"other\" is not a provider type (one of same)");
+  }
+
+  @Test
+  void aRegisteredTypeThatCannotBuildAClientStopsTheStart() {
+    ProviderSettingsType<Void> settingsOnly = () -> "half";
+    assertThatThrownBy(() -> ProviderTypes.from(List.of(new Named("whole"), settingsOnly)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("provider type \"half\"")
+        .hasMessageContaining("does not implement io.recllm.gateway.provider.ProviderType");
+    assertThat(ProviderTypes.from(List.of(new Named("whole"))).names()).containsExactly("whole");
+  }
+
+  /** The config loader reads settings with the very instances the registry builds clients with. */
+  @Test
+  void theConfigAndTheRegistrySeeTheSameRegisteredTypes() {
+    for (String name : ProviderTypes.installed().names()) {
+      assertThat(ProviderSettingsTypes.installed().find(name)).containsSame(ProviderTypes.installed().get(name));
+    }
+    assertThat(ProviderSettingsTypes.installed().names()).isEqualTo(ProviderTypes.installed().names());
   }
 
   /** The gateway's core reaches adapters only through the registry: adding a type touches none of it. */

@@ -8,7 +8,7 @@ import io.recllm.gateway.call.Call;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.pricing.ModelPrice;
 import io.recllm.gateway.pricing.Pricing;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.recllm.gateway.config.ConfigException;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
-import io.recllm.gateway.routing.ModelRef;
+import io.recllm.gateway.core.ModelRef;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -7,7 +7,7 @@ import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;

@@ -3,6 +3,7 @@ package io.recllm.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.PostgresDatabase;
-import io.recllm.gateway.provider.TokenUsage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

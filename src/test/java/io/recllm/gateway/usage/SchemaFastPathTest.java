@@ -2,6 +2,7 @@ package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recllm.gateway.config.StoreLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.recllm.gateway.config.UsageSettings;
-import io.recllm.gateway.provider.TokenUsage;
+import io.recllm.gateway.core.TokenUsage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -2,9 +2,9 @@ package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

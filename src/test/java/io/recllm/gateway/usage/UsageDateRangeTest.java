@@ -3,8 +3,8 @@ package io.recllm.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recllm.gateway.config.UsageSettings;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.PostgresDatabase;
-import io.recllm.gateway.provider.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -3,9 +3,9 @@ package io.recllm.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.TokenUsage;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

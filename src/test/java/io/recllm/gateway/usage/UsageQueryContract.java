@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.TokenUsage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -2,8 +2,9 @@ package io.recllm.gateway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recllm.gateway.config.StoreLocation;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.fakes.PostgresDatabase;
-import io.recllm.gateway.provider.TokenUsage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

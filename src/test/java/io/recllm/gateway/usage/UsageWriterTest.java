@@ -3,6 +3,7 @@ package io.recllm.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recllm.gateway.config.StoreLocation;
 import io.recllm.gateway.config.UsageSettings;
 import java.nio.file.Path;
 import java.sql.Connection;

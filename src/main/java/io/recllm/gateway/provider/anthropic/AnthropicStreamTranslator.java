@@ -2,10 +2,10 @@ package io.recllm.gateway.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.SseEvent;
-import io.recllm.gateway.provider.TokenUsage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.SseEvent;
-import io.recllm.gateway.provider.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.recllm.gateway.bench;
 
+import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.routing.ModelParser;
-import io.recllm.gateway.routing.ModelRef;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,8 @@
 package io.recllm.gateway.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.TokenUsage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

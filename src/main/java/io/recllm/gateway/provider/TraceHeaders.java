@@ -1,4 +1,4 @@
-package io.recllm.gateway.telemetry;
+package io.recllm.gateway.provider;
 
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
@@ -14,9 +14,11 @@ import io.vertx.core.MultiMap;
  */
 public final class TraceHeaders {
 
-  static final ContextKey<TextMapPropagator> PROPAGATOR = ContextKey.named("rec-llm-gateway-propagator");
+  // Public for telemetry, which puts the propagator into the call's context and reads incoming headers;
+  // the adapters only ever call inject.
+  public static final ContextKey<TextMapPropagator> PROPAGATOR = ContextKey.named("rec-llm-gateway-propagator");
 
-  static final TextMapGetter<MultiMap> GETTER = new TextMapGetter<>() {
+  public static final TextMapGetter<MultiMap> GETTER = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(MultiMap carrier) {
       return carrier.names();

@@ -1,4 +1,4 @@
-package io.recllm.gateway.usage;
+package io.recllm.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

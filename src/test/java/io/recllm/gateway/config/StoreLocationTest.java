@@ -1,4 +1,4 @@
-package io.recllm.gateway.usage;
+package io.recllm.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.recllm.gateway.provider;
+package io.recllm.gateway.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
