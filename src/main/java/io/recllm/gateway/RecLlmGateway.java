@@ -3,6 +3,7 @@ package io.recllm.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.http.ClientConnections;
 import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
@@ -229,8 +230,9 @@ public final class RecLlmGateway implements AutoCloseable {
             usage, telemetry);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
+        ClientConnections connections = new ClientConnections(config.connectionLimits(), telemetry.meterRegistry());
         Future<String> deployed = vx.deployVerticle(() -> {
-          GatewayVerticle v = new GatewayVerticle(services, config.host(), port);
+          GatewayVerticle v = new GatewayVerticle(services, config.host(), port, connections);
           synchronized (started) {
             started.add(v);
           }

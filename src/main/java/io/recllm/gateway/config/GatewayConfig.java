@@ -21,7 +21,8 @@ public record GatewayConfig(
     List<String> corsAllowedOrigins,
     long maxBodyBytes,
     int eventLoops,
-    TelemetrySettings telemetry) {
+    TelemetrySettings telemetry,
+    ConnectionLimits connectionLimits) {
 
   /** What the gateway runs with when there is no config file, reading keys from the process environment. */
   public static GatewayConfig defaults() {
@@ -35,7 +36,7 @@ public record GatewayConfig(
 
   public GatewayConfig withUsage(UsageSettings newUsage) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, connectionLimits);
   }
 
   public boolean authEnabled() {
@@ -44,21 +45,26 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, connectionLimits);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, connectionLimits);
   }
 
   public GatewayConfig withApiKey(String newKey) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, connectionLimits);
+  }
+
+  public GatewayConfig withConnectionLimits(ConnectionLimits limits) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, limits);
   }
 
   public GatewayConfig withTelemetry(TelemetrySettings newTelemetry) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry, connectionLimits);
   }
 }
