@@ -7,6 +7,7 @@ import io.recllm.gateway.http.ClientConnections;
 import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
+import io.recllm.gateway.http.ListenAddress;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.TokenCounter;
@@ -239,6 +240,7 @@ public final class RecLlmGateway implements AutoCloseable {
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
+        ListenAddress.warnIfOpen(config, started.get(0).actualPort());
         return new RecLlmGateway(vx, owns, services, registry, id, started.get(0).actualPort());
       } catch (Exception e) {
         if (registry != null) registry.close();

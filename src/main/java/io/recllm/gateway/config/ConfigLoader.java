@@ -38,7 +38,7 @@ public final class ConfigLoader {
   private static final Set<String> TYPES = Set.of(ProviderConfig.OPENAI, ProviderConfig.ANTHROPIC, ProviderConfig.MOCK);
 
   private static final String DEFAULTS = """
-      host: 0.0.0.0
+      host: 127.0.0.1
       port: 4000
       default_provider: openai
       include_extensions: true
