@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.EventExecutor;
 import io.recllm.gateway.config.ConnectionLimits;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -13,10 +14,12 @@ import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,9 @@ public final class ClientConnections {
   final long headerTimeoutNanos;
   final long bodyTimeoutNanos;
   final long idleTimeoutNanos;
+  /** How often each event loop checks its connections' deadlines: a tenth of the shortest limit. */
+  private final long tickNanos;
+  private final ConcurrentHashMap<EventExecutor, ConnectionSweeper> sweepers = new ConcurrentHashMap<>();
   private final int maxConnections;
   private final MeterRegistry registry;
   private final AtomicInteger open = new AtomicInteger();
@@ -45,7 +51,7 @@ public final class ClientConnections {
   private final LongAdder idleTimeouts = new LongAdder();
   private final AtomicLong lastRejectionLog = new AtomicLong(System.nanoTime() - REJECTION_LOG_INTERVAL_NANOS);
   private final List<Meter> meters = new ArrayList<>();
-  private int servers;
+  private volatile int servers;
   private boolean unguardedLogged;
 
   /** {@code registry} may be null (metrics off). */
@@ -55,6 +61,9 @@ public final class ClientConnections {
     this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.idleConnectionMs());
     this.maxConnections = limits.maxConnections();
     this.registry = registry;
+    long shortest = LongStream.of(headerTimeoutNanos, bodyTimeoutNanos, idleTimeoutNanos).filter(t -> t > 0).min().orElse(0);
+    this.tickNanos = shortest == 0 ? 0
+        : Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 10));
   }
 
   /** A server (one per event loop) starts using this; the first one registers the meters. */
@@ -77,9 +86,19 @@ public final class ClientConnections {
 
   /** The last server to stop removes the meters, so that a later gateway on the same registry counts afresh. */
   synchronized void serverStopped() {
-    if (--servers > 0 || registry == null) return;
+    if (--servers > 0) return;
+    sweepers.values().forEach(ConnectionSweeper::stop);
+    sweepers.clear();
+    if (registry == null) return;
     meters.forEach(registry::remove);
     meters.clear();
+  }
+
+  /** The sweeper of {@code loop}, or null when no timeout is set. */
+  ConnectionSweeper sweeperFor(EventExecutor loop) {
+    if (tickNanos == 0 || servers == 0) return null; // none, or the gateway is stopping
+    ConnectionSweeper s = sweepers.get(loop);
+    return s != null ? s : sweepers.computeIfAbsent(loop, l -> new ConnectionSweeper(l, tickNanos));
   }
 
   /** Runs on the connection's event loop before it reads anything. */

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.recllm.gateway.error.GatewayException;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpObject;
@@ -41,9 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Malformed requests (too long a request line or headers, bad syntax, bad chunks) get OpenAI's error
  *   JSON instead of a bare status.</li>
  * </ul>
- * One instance per connection, used only on its event loop. Timers are lazy: one task per connection,
- * scheduled for the earliest deadline and rescheduled when it fires early, so a request that arrives whole
- * in one read and a keep-alive connection that is reused in time cost no timer operations.
+ * One instance per connection, used only on its event loop. No timer per connection: the event loop's
+ * {@link ConnectionSweeper} checks the deadlines every tick, and a request costs a few field writes.
  */
 final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
 
@@ -69,9 +67,10 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
   private boolean finished;
   private Failure pending;
   private int pendingOwn;
-  private ScheduledFuture<?> timer;
-  private final Runnable fireTask = this::fire;
-  private long timerAt;
+  private ConnectionSweeper sweeper;
+  /** Links of the sweeper's list. */
+  GuardedRequestDecoder previous;
+  GuardedRequestDecoder next;
 
   GuardedRequestDecoder(HttpServerOptions options, ClientConnections connections) {
     super(options);
@@ -104,7 +103,8 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     super.handlerAdded(ctx);
     this.ctx = ctx;
     since = System.nanoTime();
-    update();
+    sweeper = connections.sweeperFor(ctx.executor());
+    if (sweeper != null) sweeper.add(this);
   }
 
   @Override
@@ -231,9 +231,8 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
       answerPendingWhenDue();
       return;
     }
-    // A timer that could not run while an answer was pending starts now.
+    // A timeout that could not apply while an answer was pending starts now.
     if (state == BODY ? outstanding == 1 : outstanding == 0) since = System.nanoTime();
-    update();
   }
 
   /**
@@ -247,14 +246,13 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
       clockPending = false;
       if (state != WAITING || outstanding == 0) since = System.nanoTime();
     }
-    update();
   }
 
   /** The connection has closed (the pipeline is taken down then). */
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     finished = true;
-    if (timer != null) timer.cancel(false);
+    if (sweeper != null) sweeper.remove(this);
     connections.closed();
     super.handlerRemoved0(ctx);
   }
@@ -269,31 +267,11 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     return timeout == 0 ? NONE : since + timeout;
   }
 
-  private void update() {
-    if (finished) return;
-    long at = deadline();
-    if (at == NONE) return; // a timer already scheduled finds nothing to do
-    if (timer != null) {
-      if (timerAt - at <= 0) return;
-      timer.cancel(false);
-    }
-    schedule(at);
-  }
-
-  private void schedule(long at) {
-    timerAt = at;
-    timer = ctx.executor().schedule(fireTask, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
-  private void fire() {
-    timer = null;
+  /** Called by the sweeper, on the event loop, with the time of its tick. */
+  void check(long now) {
     if (finished || !ctx.channel().isActive()) return;
     long at = deadline();
-    if (at == NONE) return;
-    if (System.nanoTime() - at < 0) {
-      schedule(at);
-      return;
-    }
+    if (at == NONE || now - at < 0) return;
     finished = true;
     switch (state) {
       case HEADERS -> {
