@@ -6,10 +6,12 @@ import io.recllm.gateway.call.CallChain;
 import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.http.ClientConnections;
 import io.recllm.gateway.http.Drain;
 import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
+import io.recllm.gateway.http.ListenAddress;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.ProviderRegistry;
@@ -311,14 +313,16 @@ public final class RecLlmGateway implements AutoCloseable {
             new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
+        ClientConnections connections = new ClientConnections(config.connectionLimits(), telemetry.meterRegistry());
         Future<String> deployed = vx.deployVerticle(() -> {
-          GatewayVerticle v = new GatewayVerticle(services, config.host(), port);
+          GatewayVerticle v = new GatewayVerticle(services, config.host(), port, connections);
           synchronized (started) {
             started.add(v);
           }
           return v;
         }, new DeploymentOptions().setInstances(loops));
         String id = deployed.await(30, TimeUnit.SECONDS);
+        ListenAddress.warnIfOpen(config, started.get(0).actualPort());
         return new RecLlmGateway(vx, owns, services, registry, secrets, id, List.copyOf(started));
       } catch (Exception e) {
         if (registry != null) registry.close();

@@ -44,7 +44,7 @@ public final class ConfigLoader {
       "models", "timeouts", "tls", "http2", "max_connections");
 
   private static final String DEFAULTS = """
-      host: 0.0.0.0
+      host: 127.0.0.1
       port: 4000
       default_provider: openai
       include_extensions: true
@@ -57,7 +57,8 @@ public final class ConfigLoader {
       usage: { store: "sqlite:./data/usage.db", retention_days: 30, log_content: false, flush_interval_ms: 1000,
                batch_size: 500, queue_capacity: 100000 }
       cors: { allowed_origins: ["*"] }
-      limits: { max_body_bytes: 16777216 }
+      limits: { max_body_bytes: 16777216, header_timeout_ms: 10000, body_timeout_ms: 30000, idle_connection_ms: 60000,
+                max_connections: 16384 }
       shutdown: { grace_ms: 30000 }
       """;
 
@@ -175,10 +176,17 @@ public final class ConfigLoader {
           + String.join(", ", providers.keySet()) + ")");
     }
     checkKeys(t.path("cors"), "cors", Set.of("allowed_origins"));
-    checkKeys(t.path("limits"), "limits", Set.of("max_body_bytes"));
+    JsonNode limits = t.path("limits");
+    checkKeys(limits, "limits", Set.of("max_body_bytes", "header_timeout_ms", "body_timeout_ms", "idle_connection_ms",
+        "max_connections"));
+    long maxBody = longValue(limits.path("max_body_bytes"), "limits.max_body_bytes", 1, Integer.MAX_VALUE);
+    ConnectionLimits connectionLimits = new ConnectionLimits(
+        longValue(limits.path("header_timeout_ms"), "limits.header_timeout_ms", 0, 86_400_000),
+        longValue(limits.path("body_timeout_ms"), "limits.body_timeout_ms", 0, 86_400_000),
+        longValue(limits.path("idle_connection_ms"), "limits.idle_connection_ms", 0, 86_400_000),
+        (int) longValue(limits.path("max_connections"), "limits.max_connections", 0, 10_000_000));
     checkKeys(t.path("shutdown"), "shutdown", Set.of("grace_ms"));
     long graceMs = longValue(t.path("shutdown").path("grace_ms"), "shutdown.grace_ms", 0, 3_600_000);
-    long maxBody = longValue(t.path("limits").path("max_body_bytes"), "limits.max_body_bytes", 1, Integer.MAX_VALUE);
     int eventLoops = t.has("event_loops") && !t.get("event_loops").isNull()
         ? (int) longValue(t.get("event_loops"), "event_loops", 1, 1024) : 0;
     return new GatewayConfig(
@@ -195,7 +203,8 @@ public final class ConfigLoader {
         maxBody,
         eventLoops,
         telemetry(t.path("telemetry")),
-        graceMs);
+        graceMs,
+        connectionLimits);
   }
 
   private UsageSettings usage(JsonNode u) {

@@ -22,7 +22,8 @@ public record GatewayConfig(
     long maxBodyBytes,
     int eventLoops,
     TelemetrySettings telemetry,
-    long shutdownGraceMs) {
+    long shutdownGraceMs,
+    ConnectionLimits connectionLimits) {
 
   /** How long a stop waits for calls in flight by default ({@code shutdown.grace_ms}). */
   public static final long DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
@@ -32,7 +33,7 @@ public record GatewayConfig(
                        UsageSettings usage, List<String> corsAllowedOrigins, long maxBodyBytes, int eventLoops,
                        TelemetrySettings telemetry) {
     this(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts, pricing, usage, corsAllowedOrigins,
-        maxBodyBytes, eventLoops, telemetry, DEFAULT_SHUTDOWN_GRACE_MS);
+        maxBodyBytes, eventLoops, telemetry, DEFAULT_SHUTDOWN_GRACE_MS, ConnectionLimits.DEFAULT);
   }
 
   /** What the gateway runs with when there is no config file, reading keys from the process environment. */
@@ -47,7 +48,7 @@ public record GatewayConfig(
 
   public GatewayConfig withUsage(UsageSettings newUsage) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
+        pricing, newUsage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs, connectionLimits);
   }
 
   public boolean authEnabled() {
@@ -56,27 +57,32 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int newPort) {
     return new GatewayConfig(host, newPort, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs, connectionLimits);
   }
 
   public GatewayConfig withHost(String newHost) {
     return new GatewayConfig(newHost, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs, connectionLimits);
   }
 
   public GatewayConfig withApiKey(String newKey) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, newKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs, connectionLimits);
+  }
+
+  public GatewayConfig withConnectionLimits(ConnectionLimits limits) {
+    return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, shutdownGraceMs, limits);
   }
 
   public GatewayConfig withTelemetry(TelemetrySettings newTelemetry) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry, shutdownGraceMs);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, newTelemetry, shutdownGraceMs, connectionLimits);
   }
 
   /** How long {@code close()} and SIGTERM let calls in flight finish before ending them with a 503. */
   public GatewayConfig withShutdownGraceMs(long graceMs) {
     return new GatewayConfig(host, port, defaultProvider, includeExtensions, apiKey, providers, timeouts,
-        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, graceMs);
+        pricing, usage, corsAllowedOrigins, maxBodyBytes, eventLoops, telemetry, graceMs, connectionLimits);
   }
 }

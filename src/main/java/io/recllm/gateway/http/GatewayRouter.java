@@ -2,7 +2,9 @@ package io.recllm.gateway.http;
 
 import io.recllm.gateway.dashboard.DashboardRoutes;
 import io.recllm.gateway.error.GatewayException;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -29,12 +31,22 @@ public final class GatewayRouter {
     }
     services.telemetry().mountMetrics(router, true);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes());
+    Handler<RoutingContext> readBody = ctx -> {
+      body.handle(ctx);
+      // A client gone mid-body (or closed by limits.body_timeout_ms) is nobody's error, yet the body handler
+      // would report it as an unhandled failure with a stack trace.
+      if (!ctx.request().isEnded()) {
+        ctx.request().exceptionHandler(t -> {
+          if (!(t instanceof HttpClosedException)) ctx.fail(t);
+        });
+      }
+    };
     ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
         (name, type) -> services.pricing().knownModels(type));
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
       router.post(prefix + "/chat/completions").handler(drain::admit); // before the body is read
-      router.post(prefix + "/chat/completions").handler(body).handler(chat);
+      router.post(prefix + "/chat/completions").handler(readBody).handler(chat);
       router.get(prefix + "/models").handler(models);
     }
     UsageHandler usage = new UsageHandler(services.usage());
