@@ -32,6 +32,8 @@ final class UsageWriter implements AutoCloseable {
   private final JdbcUsageStore store;
   private final int capacity;
   private final int batchSize;
+  /** How long the writer waits for more records before committing a batch that is not full. */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
   private final long flushIntervalNanos;
   private final long retentionMillis;
 
@@ -118,6 +120,11 @@ final class UsageWriter implements AutoCloseable {
     return true;
   }
 
+  private void drainInto(List<UsageRecord> batch) {
+    UsageRecord r;
+    while (batch.size() < batchSize && (r = queue.poll()) != null) batch.add(r);
+  }
+
   private void run() {
     List<UsageRecord> batch = new ArrayList<>(batchSize);
     long nextPurge = System.nanoTime();
@@ -136,8 +143,14 @@ final class UsageWriter implements AutoCloseable {
       }
       flushRequested = false;
       if (batch.isEmpty()) {
-        UsageRecord r;
-        while (batch.size() < batchSize && (r = queue.poll()) != null) batch.add(r);
+        drainInto(batch);
+        if (!batch.isEmpty() && batch.size() < batchSize && !closing && !flushRequested) {
+          // Without this wait, calls arriving one by one were each their own commit: at 14,000 calls/s the
+          // SQLite store cost a third of the gateway's throughput. A few milliseconds let the records of
+          // concurrent calls share one commit, and a kill -9 still loses only what those milliseconds held.
+          LockSupport.parkNanos(this, LINGER_NANOS);
+          drainInto(batch);
+        }
       }
       if (batch.isEmpty()) {
         if (closing) return;
