@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The scrubbing rule itself, and the provider wrapper on failures that no HTTP test produces easily. */
 class SecretScrubberTest {
 
-  static final String LONG_KEY = "sk-proj-Zx81QfT0providerKEY0042";
+  static final String LONG_KEY = "sk-proj-FAKEtestOnlyKEY0042";
 
   @Test
   void everyOccurrenceIsMaskedKeepingOnlyTheEndsOfLongSecrets() {
@@ -60,9 +60,9 @@ class SecretScrubberTest {
   void aSecretCutOffAtTheEndOfAQuotedTextIsMasked() {
     SecretScrubber s = new SecretScrubber();
     s.add(LONG_KEY);
-    assertThat(s.scrub("body: sk-proj-Zx81Q...")).isEqualTo("body: sk-...0042...");
-    assertThat(s.scrub("body: sk-proj-Zx81Q\u2026")).isEqualTo("body: sk-...0042\u2026");
-    assertThat(s.scrub("body: sk-proj-Zx81Q")).isEqualTo("body: sk-...0042");
+    assertThat(s.scrub("body: sk-proj-FAKEt...")).isEqualTo("body: sk-...0042...");
+    assertThat(s.scrub("body: sk-proj-FAKEt\u2026")).isEqualTo("body: sk-...0042\u2026");
+    assertThat(s.scrub("body: sk-proj-FAKEt")).isEqualTo("body: sk-...0042");
     assertThat(s.scrub("ends with sk-proj")).as("7 characters are too few to tell").isEqualTo("ends with sk-proj");
   }
 

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 class SecretsInUpstreamErrorsTest {
 
-  static final String OPENAI_KEY = "sk-proj-Zx81QfT0providerKEY0042";
-  static final String ANTHROPIC_KEY = "sk-ant-api03-Qm7Wanthropic-9931";
+  static final String OPENAI_KEY = "sk-proj-FAKEtestOnlyKEY0042";
+  static final String ANTHROPIC_KEY = "sk-ant-FAKE-test-only-key-9931";
   static final String GATEWAY_KEY = "gw-Hk3pLocalGatewayKey-7777";
   static final List<String> KEYS = List.of(OPENAI_KEY, ANTHROPIC_KEY, GATEWAY_KEY);
   static final String[] AUTH = {"authorization", "Bearer " + GATEWAY_KEY};
