@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Write-behind from the event loops to the database, with group commit. {@link #offer} never blocks and
  * takes no lock: a bounded count plus a lock-free queue. One writer thread takes whatever is queued as
- * soon as it is free and writes it in one transaction (at most {@code batchSize} records): a call
- * arriving while the writer is idle is committed within about a millisecond, and under load the batches
+ * soon as it is free, waits {@link #LINGER_NANOS} for the records of concurrent calls, and writes them in
+ * one transaction (at most {@code batchSize} records): a call arriving while the writer is idle is
+ * committed within about 10 ms, and under load the batches
  * grow by themselves with what arrived during the previous commit, so the cost per row stays that of
  * a large batch. The writer sleeps when the queue is empty and is woken by the first record that
  * finds it asleep; {@code flushIntervalMs} only bounds that sleep. A record counts against the bound
  * until its batch is committed, so a database outage fills the queue (the writer retries with backoff)
  * and only then are new records dropped and counted. What a crash loses is what is queued but not yet
- * committed: the calls of the last commit or so, a few milliseconds.
+ * committed: the calls of the last commit or so, about ten milliseconds' worth.
  */
 final class UsageWriter implements AutoCloseable {
 
