@@ -19,6 +19,11 @@ public final class ConfigNode {
     this.path = path;
   }
 
+  /** The mapping itself, for a {@link ConfigSection} that reads nested structures with {@link ConfigValues}. */
+  public JsonNode node() {
+    return node;
+  }
+
   /** The key path of this mapping, e.g. {@code providers.local}. */
   public String path() {
     return path;
@@ -36,7 +41,7 @@ public final class ConfigNode {
 
   /** A whole number within [min, max], or {@code otherwise} when the key is absent. */
   public long longValue(String key, long min, long max, long otherwise) {
-    return has(key) ? ConfigLoader.longValue(node.get(key), path(key), min, max) : otherwise;
+    return has(key) ? ConfigValues.longValue(node.get(key), path(key), min, max) : otherwise;
   }
 
   public int intValue(String key, int min, int max, int otherwise) {
@@ -44,31 +49,31 @@ public final class ConfigNode {
   }
 
   public boolean bool(String key, boolean otherwise) {
-    return has(key) ? ConfigLoader.bool(node.get(key), path(key)) : otherwise;
+    return has(key) ? ConfigValues.bool(node.get(key), path(key)) : otherwise;
   }
 
   /** A non-empty string (trimmed), or {@code otherwise} when the key is absent. */
   public String string(String key, String otherwise) {
-    return has(key) ? ConfigLoader.string(node, key, path(key)) : otherwise;
+    return has(key) ? ConfigValues.string(node, key, path(key)) : otherwise;
   }
 
   /** A list of strings (a single string counts as a list of one); empty when absent. */
   public List<String> stringList(String key) {
-    return ConfigLoader.stringList(node.path(key), path(key));
+    return ConfigValues.stringList(node.path(key), path(key));
   }
 
   /** A nested mapping; an absent key gives an empty one. */
   public ConfigNode child(String key) {
     JsonNode child = node.path(key);
     if (!child.isMissingNode() && !child.isNull() && !child.isObject()) {
-      throw fail(key, "must be a mapping, got " + ConfigLoader.describe(child));
+      throw fail(key, "must be a mapping, got " + ConfigValues.describe(child));
     }
     return new ConfigNode(child, path(key));
   }
 
   /** Fails on the first key not in {@code known}, listing the known ones. */
   public void checkKeys(Set<String> known) {
-    ConfigLoader.checkKeys(node, path, known);
+    ConfigValues.checkKeys(node, path, known);
   }
 
   /** The exception for a bad value of {@code key}: {@code <path>.<key>: <problem>}. */

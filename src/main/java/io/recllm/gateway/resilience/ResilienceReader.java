@@ -1,6 +1,7 @@
 package io.recllm.gateway.resilience;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recllm.gateway.config.ConfigValues;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.recllm.gateway.resilience;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.config.ConfigException;
+import io.recllm.gateway.config.ConfigValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
