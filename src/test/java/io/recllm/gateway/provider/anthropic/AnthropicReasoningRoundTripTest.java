@@ -74,7 +74,7 @@ class AnthropicReasoningRoundTripTest {
         req.response().setStatusCode(400).putHeader("content-type", "application/json").end(StrictAnthropicValidator.errorBody(error));
         return;
       }
-      JsonNode body = Json.MAPPER.readTree(b.getBytes());
+      JsonNode body = readTree(b.toString());
       received.add(body);
       if (body.path("messages").size() == 1) {
         req.response().putHeader("content-type", firstContentType).end(firstBody);
