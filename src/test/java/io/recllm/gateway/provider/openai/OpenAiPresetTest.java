@@ -9,6 +9,8 @@ import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.provider.ProviderRegistry;
 import io.recllm.gateway.provider.ProviderTypes;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -89,6 +91,16 @@ class OpenAiPresetTest {
       Json.MAPPER.readTree(gw.get("/v1/models").body()).path("data").forEach(m -> ids.add(m.path("id").asText()));
       assertThat(ids).contains("groq:llama-3.3-70b-versatile", "groq:openai/gpt-oss-120b").noneMatch(id -> id.equals("groq:gpt-4o"));
     }
+  }
+
+  @Test
+  void theRegistryNamesThePresetsForAProviderItDoesNotHave() {
+    Throwable failure = new ProviderRegistry(Map.of()).chatCompletion("groq", "llama-3.3-70b-versatile", Json.object()).cause();
+
+    assertThat(failure).isInstanceOfSatisfying(GatewayException.InvalidRequest.class, e -> {
+      assertThat(e.code()).isEqualTo("provider_not_configured");
+      assertThat(e.getMessage()).contains("presets that need only their type and key variable: ", "groq", "ollama");
+    });
   }
 
   @Test
