@@ -6,6 +6,7 @@ import io.recllm.gateway.call.CallChain;
 import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.ProviderSettingsTypes;
 import io.recllm.gateway.http.ClientConnections;
 import io.recllm.gateway.http.Drain;
 import io.recllm.gateway.http.GatewayRouter;
@@ -32,6 +33,7 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -288,7 +290,10 @@ public final class RecLlmGateway implements AutoCloseable {
       SecretScrubber secrets = SecretScrubber.of(config);
       try {
         vx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)) : vertx;
-        Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing());
+        Map<String, String> providerTypes = new HashMap<>();
+        config.providers().forEach((name, p) -> providerTypes.put(name, p.type()));
+        Pricing prices = (pricing != null ? pricing : Pricing.builtIn()).withOverrides(config.pricing())
+            .withProviderTypes(providerTypes);
         LlmClient llm = llmClient;
         if (llm == null) {
           registry = ProviderRegistry.create(vx, config, env, prices);
@@ -309,7 +314,8 @@ public final class RecLlmGateway implements AutoCloseable {
         chainSteps.addAll(steps);
         CallChain chain = new CallChain(chainSteps, scrubbed);
         GatewayServices services = new GatewayServices(config, chain,
-            new ModelParser(config.providers().keySet(), config.defaultProvider()), prices,
+            new ModelParser(config.providers().keySet(), config.defaultProvider(),
+                ProviderSettingsTypes.installed().presets()), prices,
             new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();

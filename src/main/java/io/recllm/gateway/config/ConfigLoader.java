@@ -121,6 +121,7 @@ public final class ConfigLoader {
       throw new ConfigException("not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     applySeedKeyShorthand(tree);
+    applyPresetDefaults(tree);
     Map<String, String> keyEnvNames = new LinkedHashMap<>();
     tree.path("providers").fields().forEachRemaining(p -> {
       Matcher m = WHOLE_ENV_REF.matcher(p.getValue().path("api_key").asText(""));
@@ -145,6 +146,17 @@ public final class ConfigLoader {
         throw new ConfigException("providers." + e.getKey() + ": must be a mapping (type, base_url, api_key, ...)");
       }
       provider.set("api_key", e.getValue());
+    });
+  }
+
+  /** A preset's base URL and key variable for a provider that does not give its own (before ${ENV} substitution). */
+  private static void applyPresetDefaults(ObjectNode tree) {
+    tree.path("providers").fields().forEachRemaining(e -> {
+      if (!(e.getValue() instanceof ObjectNode p)) return;
+      ProviderSettingsTypes.installed().find(p.path("type").asText("")).ifPresent(type -> {
+        if (type.defaultBaseUrl() != null && !p.hasNonNull("base_url")) p.put("base_url", type.defaultBaseUrl());
+        if (type.defaultApiKeyEnv() != null && !p.has("api_key")) p.put("api_key", "${" + type.defaultApiKeyEnv() + "}");
+      });
     });
   }
 

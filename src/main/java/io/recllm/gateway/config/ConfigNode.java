@@ -71,6 +71,13 @@ public final class ConfigNode {
     return new ConfigNode(child, path(key));
   }
 
+  /** The keys of this mapping, in file order; none when it is absent. */
+  public java.util.List<String> keys() {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+
   /** Fails on the first key not in {@code known}, listing the known ones. */
   public void checkKeys(Set<String> known) {
     ConfigValues.checkKeys(node, path, known);

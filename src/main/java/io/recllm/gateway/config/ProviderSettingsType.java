@@ -1,5 +1,6 @@
 package io.recllm.gateway.config;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +27,31 @@ public interface ProviderSettingsType<S> {
    */
   default boolean callsUpstream() {
     return true;
+  }
+
+  /**
+   * The {@code base_url} a provider of this type gets when its config has none, making the type a
+   * preset that needs only {@code type:} (and its key variable); null when the URL must be given.
+   */
+  default String defaultBaseUrl() {
+    return null;
+  }
+
+  /**
+   * The environment variable holding the key when the config has no {@code api_key} line (then read as
+   * {@code api_key: "${VAR}"}); null for a type that needs no key unless one is configured.
+   */
+  default String defaultApiKeyEnv() {
+    return null;
+  }
+
+  /**
+   * More types this registration brings, each with a name of its own: presets of this type for
+   * particular services (the {@code openai} type brings {@code groq}, {@code ollama}, ...), so that a
+   * preset is a row in its type's table rather than a class and a service line of its own.
+   */
+  default List<? extends ProviderSettingsType<?>> presets() {
+    return List.of();
   }
 
   /** Keys of this type under {@code providers.<name>} besides the common ones; any other key is an error. */

@@ -3,6 +3,7 @@ package io.recllm.gateway.config;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
@@ -42,6 +43,11 @@ public final class ProviderSettingsTypes {
     return byName.values();
   }
 
+  /** Names of the types that need no {@code base_url} ({@link ProviderSettingsType#defaultBaseUrl()}), in order. */
+  public List<String> presets() {
+    return byName.values().stream().filter(t -> t.defaultBaseUrl() != null).map(ProviderSettingsType::name).toList();
+  }
+
   private static final class Installed {
     static final ProviderSettingsTypes TYPES = load();
 
@@ -55,7 +61,10 @@ public final class ProviderSettingsTypes {
       Map<String, ProviderSettingsType<?>> byName = new TreeMap<>();
       for (ClassLoader loader : loaders) {
         try {
-          for (ProviderSettingsType type : ServiceLoader.load(ProviderSettingsType.class, loader)) add(byName, type);
+          for (ProviderSettingsType<?> type : ServiceLoader.load(ProviderSettingsType.class, loader)) {
+            add(byName, type);
+            for (ProviderSettingsType<?> preset : type.presets()) add(byName, preset);
+          }
         } catch (ServiceConfigurationError e) {
           throw new IllegalStateException("A registered provider type could not be loaded: " + e.getMessage(), e);
         }

@@ -34,23 +34,35 @@ final class PriceTable {
       "priority_cache_write", "priority_output", "note");
 
   private final List<PriceRow> rows;
+  /** Rows by {@link #key}: under provider and id, and under the id alone for the first row listing it. */
   private final Map<String, PriceRow> byModel;
   private final Map<String, PriceRow> newestOfFamily;
   private final Set<String> providers;
 
   private PriceTable(List<PriceRow> rows) {
     Map<String, PriceRow> models = new HashMap<>();
-    for (PriceRow row : rows) models.put(row.model(), row);
+    for (PriceRow row : rows) {
+      models.putIfAbsent(key(null, row.model()), row);
+      models.put(key(row.provider(), row.model()), row);
+    }
     Map<String, PriceRow> families = new HashMap<>();
     for (PriceRow row : rows) {
       String family = ModelIds.withoutSnapshotSuffix(row.model());
-      if (family == null || models.containsKey(family)) continue;
-      families.merge(family, row, PriceTable::newer);
+      if (family == null) continue;
+      for (String provider : new String[] {null, row.provider()}) {
+        String key = key(provider, family);
+        if (!models.containsKey(key)) families.merge(key, row, PriceTable::newer);
+      }
     }
     this.rows = List.copyOf(rows);
     this.byModel = Map.copyOf(models);
     this.newestOfFamily = Map.copyOf(families);
     this.providers = rows.stream().map(PriceRow::provider).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** One model id may be listed by several providers (a Llama on Groq and on Cerebras), at their own prices. */
+  private static String key(String provider, String model) {
+    return provider == null ? model : provider + '\u0000' + model;
   }
 
   /** Loads the table shipped in the jar; a broken table is a build defect, hence unchecked. */
@@ -90,10 +102,10 @@ final class PriceTable {
       }
       RowReader r = new RowReader(fields, header, sourceName, lineNo);
       PriceRow row = r.row();
-      Integer first = seen.putIfAbsent(row.model(), lineNo);
+      Integer first = seen.putIfAbsent(key(row.provider(), row.model()), lineNo);
       if (first != null) {
         throw new IllegalArgumentException(sourceName + ":" + lineNo + ": model '" + row.model()
-            + "' is already listed on line " + first);
+            + "' of provider '" + row.provider() + "' is already listed on line " + first);
       }
       rows.add(row);
     }
@@ -105,22 +117,21 @@ final class PriceTable {
     return rows;
   }
 
-  /** The row listed under exactly this id, if it belongs to {@code provider} (null: any provider). */
+  /**
+   * The row listed under exactly this id by {@code provider}; with a null provider, the first row in
+   * the file that lists the id.
+   */
   PriceRow exact(String model, String provider) {
-    return ofProvider(byModel.get(model), provider);
+    return byModel.get(key(provider, model));
   }
 
-  /** The newest dated row of a family that has no row of its own. */
+  /** The newest dated row of a family that has no row of its own (of {@code provider}; null: any). */
   PriceRow newestOfFamily(String family, String provider) {
-    return ofProvider(newestOfFamily.get(family), provider);
+    return newestOfFamily.get(key(provider, family));
   }
 
   boolean knowsProvider(String provider) {
     return providers.contains(provider);
-  }
-
-  private static PriceRow ofProvider(PriceRow row, String provider) {
-    return row != null && (provider == null || row.provider().equals(provider)) ? row : null;
   }
 
   private static PriceRow newer(PriceRow a, PriceRow b) {

@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Only those suffixes are removed, so {@code gpt-4o-mini} can never take {@code gpt-4o}'s price.
  *
- * <p>Built-in rows are matched by model id. When {@code provider} names a provider the table
- * covers ("openai", "anthropic") only that provider's rows match; any other provider name (a
- * gateway provider of type openai called "azure", say) matches by id alone, because that is the
- * same model at the same list price. Overrides match by id for every provider.
+ * <p>Built-in rows are matched by provider and model id: one id may be listed by several providers
+ * at their own prices. When {@code provider} names a provider the table covers ("openai", "groq")
+ * only that provider's rows match; else, when it is a configured provider whose type the table covers
+ * ({@link #withProviderTypes}: a provider "fast" of type groq), that type's rows; anything else (an
+ * Azure provider, a provider of type openai called "proxy") matches by id alone, taking the first row
+ * in the file that lists the id. OpenAI's and Anthropic's rows come first, so Azure's {@code gpt-4o}
+ * is priced as OpenAI's, which is Azure's list price too. Overrides match by id for every provider.
  *
  * <p>Resolutions, misses included, are cached per provider and model, so the per-call path is two
  * map reads and the arithmetic. Instances are immutable apart from that cache and are thread-safe.
@@ -52,12 +55,14 @@ public final class Pricing {
 
   private final PriceTable table;
   private final Map<String, ModelPrice> overrides;
+  private final Map<String, String> providerTypes;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Resolution>> cache =
       new ConcurrentHashMap<>();
 
-  private Pricing(PriceTable table, Map<String, ModelPrice> overrides) {
+  private Pricing(PriceTable table, Map<String, ModelPrice> overrides, Map<String, String> providerTypes) {
     this.table = table;
     this.overrides = overrides;
+    this.providerTypes = providerTypes;
   }
 
   /**
@@ -66,7 +71,7 @@ public final class Pricing {
    * which unpriced models it has logged, so create one and share it.
    */
   public static Pricing builtIn() {
-    return new Pricing(BuiltInTable.TABLE, Map.of());
+    return new Pricing(BuiltInTable.TABLE, Map.of(), Map.of());
   }
 
   /**
@@ -83,7 +88,15 @@ public final class Pricing {
       validateOverride(model, price);
       merged.put(model, price);
     });
-    return new Pricing(table, Map.copyOf(merged));
+    return new Pricing(table, Map.copyOf(merged), providerTypes);
+  }
+
+  /**
+   * A new instance that knows the type of each configured provider (name to type), so that a provider
+   * named otherwise than its type is priced by its type's rows.
+   */
+  public Pricing withProviderTypes(Map<String, String> providerTypes) {
+    return new Pricing(table, overrides, Map.copyOf(providerTypes));
   }
 
   /** The price that applies to {@code model} at the standard tier, if any. */
@@ -187,7 +200,12 @@ public final class Pricing {
   }
 
   private Resolution lookUp(String provider, String model) {
-    String rowProvider = provider != null && table.knowsProvider(provider) ? provider : null;
+    String rowProvider = null;
+    if (provider != null) {
+      String type = providerTypes.get(provider);
+      if (table.knowsProvider(provider)) rowProvider = provider;
+      else if (type != null && table.knowsProvider(type)) rowProvider = type;
+    }
     Resolution r = lookUpId(model, rowProvider);
     if (r != null) return r;
     String base = ModelIds.fineTuneBase(model);

@@ -37,7 +37,8 @@ public final class UpstreamApi {
   public interface ErrorMapper {
     /**
      * @param body the response body as text; may be empty or not JSON
-     * @param retryAfter the {@code retry-after} header, or null
+     * @param retryAfter the wait the upstream asked for, as a {@code retry-after} value: see
+     *     {@link UpstreamApi#retryAfter}; or null
      */
     GatewayException fromResponse(int status, String body, String retryAfter);
   }
@@ -134,7 +135,20 @@ public final class UpstreamApi {
   }
 
   private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
-    return errors.fromResponse(resp.status(), body.toString(), resp.header("retry-after"));
+    return errors.fromResponse(resp.status(), body.toString(), retryAfter(resp.header("retry-after-ms"), resp.header("retry-after")));
+  }
+
+  /**
+   * {@code retry-after-ms} (milliseconds; OpenAI and Azure send it, and OpenAI's SDKs prefer it) in
+   * whole seconds, rounded up, else {@code retry-after} as sent. Whole seconds because the value goes
+   * on to clients as their {@code retry-after}, which many parse only as an integer or a date.
+   */
+  public static String retryAfter(String retryAfterMs, String retryAfter) {
+    if (retryAfterMs != null && retryAfterMs.trim().matches("\\d{1,15}(\\.\\d{1,9})?")) {
+      return new java.math.BigDecimal(retryAfterMs.trim()).movePointLeft(3)
+          .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
+    }
+    return retryAfter;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.recllm.gateway.routing;
 
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,10 +13,17 @@ public final class ModelParser {
 
   private final Set<String> configured;
   private final String defaultProvider;
+  private final List<String> presets;
 
   public ModelParser(Set<String> configuredProviders, String defaultProvider) {
+    this(configuredProviders, defaultProvider, List.of());
+  }
+
+  /** @param presets provider types that need only {@code type:} and their key, named in the error for an unconfigured provider */
+  public ModelParser(Set<String> configuredProviders, String defaultProvider, List<String> presets) {
     this.configured = Set.copyOf(configuredProviders);
     this.defaultProvider = defaultProvider;
+    this.presets = List.copyOf(presets);
   }
 
   public ModelRef parse(String model) {
@@ -30,13 +38,16 @@ public final class ModelParser {
         }
         return new ModelRef(prefix, rest);
       }
-      if (KnownProviders.isKnown(prefix)) {
+      if (KnownProviders.isKnown(prefix) || presets.contains(prefix)) {
+        String example = presets.contains(prefix) ? prefix + ": { type: " + prefix + " }"
+            : prefix + ": { type: openai, base_url: <its OpenAI-compatible URL>, api_key: \"${"
+                + prefix.toUpperCase() + "_API_KEY}\" }";
         throw new GatewayException.InvalidRequest("provider_not_configured", "model",
             "Provider \"" + prefix + "\" is not configured on this gateway. Configured providers: "
                 + String.join(", ", configured.stream().sorted().toList())
-                + ". To add it, declare it under `providers:` in the gateway config, for example "
-                + prefix + ": { type: openai, base_url: <its OpenAI-compatible URL>, api_key: \"${"
-                + prefix.toUpperCase() + "_API_KEY}\" }");
+                + ". To add it, declare it under `providers:` in the gateway config, for example " + example
+                + (presets.isEmpty() ? "" : ". Presets that need only their type and key variable: "
+                    + String.join(", ", presets)));
       }
     }
     return new ModelRef(defaultProvider, model);

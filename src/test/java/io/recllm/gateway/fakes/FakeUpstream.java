@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
 public final class FakeUpstream implements AutoCloseable {
 
   /** A request as the upstream saw it. */
-  public record Received(String method, String path, MultiMap headers, String body) {}
+  public record Received(String method, String path, MultiMap headers, String body, String query) {}
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -40,7 +40,7 @@ public final class FakeUpstream implements AutoCloseable {
         })
         .requestHandler(req -> req.body().onSuccess(body -> {
           received.add(new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-              body.toString()));
+              body.toString(), req.query()));
           behaviour.accept(req, body);
         }));
     server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);

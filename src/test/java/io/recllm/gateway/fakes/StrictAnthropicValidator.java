@@ -44,6 +44,7 @@ public final class StrictAnthropicValidator {
     if (messages == null || !messages.isArray() || messages.isEmpty()) return "messages: Field required";
     String previousRole = null;
     Set<String> toolUseIds = new HashSet<>();
+    int lastToolUseTurn = -1;
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String role = m.path("role").asText();
@@ -63,6 +64,13 @@ public final class StrictAnthropicValidator {
           if (type.equals("tool_use")) {
             if (!block.path("input").isObject()) return "messages." + i + ": tool_use.input must be an object";
             toolUseIds.add(block.path("id").asText());
+            lastToolUseTurn = i;
+          }
+          if (type.equals("thinking") && !block.path("signature").isTextual()) {
+            return "messages." + i + ".content: thinking.signature: Field required";
+          }
+          if (type.equals("redacted_thinking") && !block.path("data").isTextual()) {
+            return "messages." + i + ".content: redacted_thinking.data: Field required";
           }
           if (type.equals("tool_result") && !toolUseIds.contains(block.path("tool_use_id").asText())) {
             return "messages." + i + ": tool_result block(s) provided when previous message does not contain tool_use";
@@ -78,6 +86,14 @@ public final class StrictAnthropicValidator {
         }
       } else if (!content.isTextual()) {
         return "messages." + i + ".content: must be a string or list";
+      }
+    }
+    // Anthropic's extended-thinking rule for tool use: the turn that called the tools keeps its signed thinking
+    if ("enabled".equals(req.path("thinking").path("type").asText()) && lastToolUseTurn >= 0) {
+      String first = messages.get(lastToolUseTurn).path("content").path(0).path("type").asText();
+      if (!first.equals("thinking") && !first.equals("redacted_thinking")) {
+        return "messages." + lastToolUseTurn + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `"
+            + first + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block";
       }
     }
     JsonNode tools = req.get("tools");

@@ -26,19 +26,28 @@ class PriceTableTest {
     return PriceTable.parse(new StringReader(csv), "test.csv");
   }
 
+  private static final Set<String> PRESETS = Set.of("mistral", "groq", "together", "deepseek", "openrouter", "xai",
+      "fireworks", "cerebras", "perplexity");
+
+  private static boolean openAiOrAnthropic(PriceRow row) {
+    return row.provider().equals("openai") || row.provider().equals("anthropic");
+  }
+
   @Test
   void everyRowParses() {
-    assertThat(rows).hasSize(154);
-    assertThat(rows).extracting(PriceRow::provider).containsOnly("openai", "anthropic");
+    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).hasSize(154);
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
+    assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).hasSize(522)
+        .extracting(PriceRow::provider).containsAll(PRESETS);
   }
 
   @Test
-  void modelIdsAreUnique() {
+  void modelIdsAreUniquePerProvider() {
     Set<String> ids = new HashSet<>();
-    for (PriceRow row : rows) assertThat(ids.add(row.model())).as(row.model()).isTrue();
+    for (PriceRow row : rows) assertThat(ids.add(row.provider() + " " + row.model())).as(row.model()).isTrue();
   }
 
+  /** LiteLLM's file lists some models without an output ceiling; only OpenAI's and Anthropic's rows need one. */
   @Test
   void pricesArePositiveAndConsistent() {
     for (PriceRow row : rows) {
@@ -52,7 +61,7 @@ class PriceTableTest {
       if (row.cacheWrite1h() != null) {
         assertThat(row.cacheWrite1h()).as("%s 1h write is 2x input", id).isEqualByComparingTo(p.input().multiply(BigDecimal.valueOf(2)));
       }
-      assertThat(p.maxOutputTokens()).as(id).isNotNull().isPositive();
+      if (openAiOrAnthropic(row)) assertThat(p.maxOutputTokens()).as(id).isNotNull().isPositive();
       assertThat(LocalDate.parse(p.effectiveDate())).as(id)
           .isBetween(LocalDate.of(2023, 1, 1), LocalDate.of(2026, 11, 30));
       if (row.longContext() != null) {
@@ -80,10 +89,12 @@ class PriceTableTest {
 
   @Test
   void nonChatModelsAreLeftOut() {
-    assertThat(rows).extracting(PriceRow::model).noneMatch(m -> m.contains("embedding")
+    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).extracting(PriceRow::model).noneMatch(m -> m.contains("embedding")
         || m.contains("tts") || m.contains("whisper") || m.contains("dall-e") || m.contains("image")
         || m.contains("moderation") || m.contains("realtime") || m.contains("transcribe")
         || m.contains("sora") || m.contains("/"));
+    assertThat(rows).extracting(PriceRow::model).noneMatch(m -> m.contains("embedding") || m.contains("whisper")
+        || m.startsWith("together-ai-"));
   }
 
   @Test
@@ -99,11 +110,25 @@ class PriceTableTest {
   }
 
   @Test
-  void rejectsDuplicateIds() {
+  void rejectsDuplicateIdsOfOneProvider() {
     String line = "openai,m1,2025-01-01,1,,,,4,1000,,,,,,,,,,\n";
     assertThatThrownBy(() -> parse(HEADER + line + line))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("test.csv:3").hasMessageContaining("already listed on line 2");
+  }
+
+  @Test
+  void oneIdUnderTwoProvidersKeepsBothPrices() throws IOException {
+    PriceTable table = parse(HEADER + "groq,oss-1,2025-01-01,1,,,,4,1000,,,,,,,,,,\n"
+        + "cerebras,oss-1,2025-01-01,2,,,,8,1000,,,,,,,,,,\n"
+        + "groq,oss-2-20250101,2025-01-01,1,,,,4,1000,,,,,,,,,,\n"
+        + "cerebras,oss-2-20250301,2025-03-01,2,,,,8,1000,,,,,,,,,,\n");
+    assertThat(table.exact("oss-1", "groq").standard().input()).isEqualByComparingTo("1");
+    assertThat(table.exact("oss-1", "cerebras").standard().input()).isEqualByComparingTo("2");
+    assertThat(table.exact("oss-1", null).provider()).as("by id alone: the first row listing it").isEqualTo("groq");
+    assertThat(table.exact("oss-1", "xai")).isNull();
+    assertThat(table.newestOfFamily("oss-2", "groq").model()).isEqualTo("oss-2-20250101");
+    assertThat(table.newestOfFamily("oss-2", null).model()).isEqualTo("oss-2-20250301");
   }
 
   @Test

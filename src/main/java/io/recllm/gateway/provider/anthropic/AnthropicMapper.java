@@ -58,6 +58,7 @@ public final class AnthropicMapper {
     }
     StringBuilder text = null;
     StringBuilder reasoning = null;
+    ArrayNode reasoningDetails = Json.MAPPER.createArrayNode();
     ArrayNode toolCalls = Json.MAPPER.createArrayNode();
     for (JsonNode block : message.get("content")) {
       switch (block.path("type").asText("")) {
@@ -68,7 +69,9 @@ public final class AnthropicMapper {
         case "thinking" -> {
           if (reasoning == null) reasoning = new StringBuilder();
           reasoning.append(block.path("thinking").asText(""));
+          reasoningDetails.add(AnthropicReasoning.of(block, reasoningDetails.size()));
         }
+        case "redacted_thinking" -> reasoningDetails.add(AnthropicReasoning.of(block, reasoningDetails.size()));
         case "tool_use" -> {
           ObjectNode call = toolCalls.addObject();
           call.put("id", block.path("id").asText());
@@ -77,7 +80,7 @@ public final class AnthropicMapper {
               .put("name", block.path("name").asText())
               .put("arguments", compact(block.get("input")));
         }
-        default -> { } // server tool blocks, redacted thinking: nothing an OpenAI client can use
+        default -> { } // server tool blocks: Anthropic ran them itself; nothing an OpenAI client can use
       }
     }
     ObjectNode out = Json.object();
@@ -92,6 +95,7 @@ public final class AnthropicMapper {
     if (text == null) msg.putNull("content");
     else msg.put("content", text.toString());
     if (reasoning != null) msg.put("reasoning_content", reasoning.toString());
+    if (!reasoningDetails.isEmpty()) msg.set("reasoning_details", reasoningDetails);
     if (!toolCalls.isEmpty()) msg.set("tool_calls", toolCalls);
     choice.putNull("logprobs");
     choice.put("finish_reason", finishReason(message.path("stop_reason").asText(null)));

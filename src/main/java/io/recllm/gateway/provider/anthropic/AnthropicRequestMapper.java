@@ -243,7 +243,9 @@ final class AnthropicRequestMapper {
     if (msg.hasNonNull("audio")) {
       throw invalid("unsupported_value", at + ".audio", "Audio is not supported by Anthropic models");
     }
-    List<ObjectNode> blocks = contentBlocks(msg.get("content"), at, false);
+    // Anthropic wants a turn's signed thinking first, before its text and tool_use
+    List<ObjectNode> blocks = new ArrayList<>(AnthropicReasoning.toBlocks(msg.get("reasoning_details"), at + ".reasoning_details"));
+    blocks.addAll(contentBlocks(msg.get("content"), at, false));
     JsonNode calls = msg.get("tool_calls");
     if (calls == null || calls.isNull()) return blocks;
     if (!calls.isArray()) throw invalid("invalid_type", at + ".tool_calls", at + ".tool_calls must be an array");

@@ -17,7 +17,9 @@ import java.util.Map;
  * closes; send the returned chunks in order. Not thread-safe.
  *
  * <p>What comes out: {@code message_start} → a chunk with {@code delta: {role: "assistant", content: ""}};
- * text deltas → {@code content}; thinking deltas → {@code reasoning_content} (signatures dropped); each
+ * text deltas → {@code content}; thinking deltas → {@code reasoning_content} and a {@code reasoning_details}
+ * piece ({@link AnthropicReasoning}), a signature and a redacted thinking block → a {@code reasoning_details}
+ * piece of their own, all of one block with the same {@code index}; each
  * client {@code tool_use} block → one tool call whose {@code index} counts tool blocks only (0, 1, …),
  * first with id, type, name and {@code arguments: ""}, then argument fragments (an argument-less call
  * gets {@code "{}"} when its block closes, so clients can always parse it); server tool blocks
@@ -56,6 +58,8 @@ public final class AnthropicStreamTranslator {
   private boolean failed;
   private final Map<Integer, ToolBlock> toolsByBlockIndex = new HashMap<>();
   private int nextToolIndex;
+  /** Upstream block index → its index among the message's thinking blocks ({@code reasoning_details}). */
+  private final Map<Integer, Integer> reasoningByBlockIndex = new HashMap<>();
   private long inputTokens;
   private long cacheReadTokens;
   private long cacheWriteTokens;
@@ -168,8 +172,15 @@ public final class AnthropicStreamTranslator {
     switch (block.path("type").asText("")) {
       case "text":
         return textDelta("content", block.path("text").asText(""));
-      case "thinking":
-        return textDelta("reasoning_content", block.path("thinking").asText(""));
+      case "thinking": {
+        int reasoning = reasoningIndex(index);
+        String text = block.path("thinking").asText("");
+        String signature = block.path("signature").asText("");
+        if (text.isEmpty() && signature.isEmpty()) return List.of();
+        return List.of(reasoningChunk(text, AnthropicReasoning.text(reasoning, text, signature.isEmpty() ? null : signature)));
+      }
+      case "redacted_thinking":
+        return List.of(reasoningChunk("", AnthropicReasoning.encrypted(reasoningIndex(index), block.path("data").asText(""))));
       case "tool_use": {
         ToolBlock tool = new ToolBlock(nextToolIndex++, block.get("input"));
         toolsByBlockIndex.put(index, tool);
@@ -181,7 +192,7 @@ public final class AnthropicStreamTranslator {
         return List.of(toolChunk(call));
       }
       default:
-        return List.of(); // server tools and their results run inside Anthropic; redacted thinking is opaque
+        return List.of(); // server tools and their results run inside Anthropic
     }
   }
 
@@ -189,8 +200,16 @@ public final class AnthropicStreamTranslator {
     switch (delta.path("type").asText("")) {
       case "text_delta":
         return textDelta("content", delta.path("text").asText(""));
-      case "thinking_delta":
-        return textDelta("reasoning_content", delta.path("thinking").asText(""));
+      case "thinking_delta": {
+        String text = delta.path("thinking").asText("");
+        if (text.isEmpty()) return List.of();
+        return List.of(reasoningChunk(text, AnthropicReasoning.text(reasoningIndex(index), text, null)));
+      }
+      case "signature_delta": {
+        String signature = delta.path("signature").asText("");
+        if (signature.isEmpty()) return List.of();
+        return List.of(reasoningChunk("", AnthropicReasoning.text(reasoningIndex(index), null, signature)));
+      }
       case "input_json_delta": {
         ToolBlock tool = toolsByBlockIndex.get(index);
         String fragment = delta.path("partial_json").asText("");
@@ -199,7 +218,7 @@ public final class AnthropicStreamTranslator {
         return List.of(argumentsChunk(tool, fragment));
       }
       default:
-        return List.of(); // signature_delta, citations_delta: no OpenAI counterpart
+        return List.of(); // citations_delta: no OpenAI counterpart
     }
   }
 
@@ -241,6 +260,18 @@ public final class AnthropicStreamTranslator {
   private List<ObjectNode> textDelta(String field, String text) {
     if (text.isEmpty()) return List.of();
     return List.of(chunk(Json.object().put(field, text), null));
+  }
+
+  private int reasoningIndex(int blockIndex) {
+    return reasoningByBlockIndex.computeIfAbsent(blockIndex, i -> reasoningByBlockIndex.size());
+  }
+
+  /** {@code reasoning_content} (when there is text) and the same piece as a {@code reasoning_details} entry. */
+  private ObjectNode reasoningChunk(String text, ObjectNode detail) {
+    ObjectNode delta = Json.object();
+    if (!text.isEmpty()) delta.put("reasoning_content", text);
+    delta.putArray("reasoning_details").add(detail);
+    return chunk(delta, null);
   }
 
   private ObjectNode argumentsChunk(ToolBlock tool, String fragment) {

@@ -19,6 +19,7 @@ import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Any OpenAI-compatible server (OpenAI, Groq, Together, Mistral, DeepSeek, OpenRouter, Ollama, vLLM,
@@ -27,17 +28,42 @@ import java.util.function.Consumer;
  */
 public final class OpenAiClient implements ProviderClient {
 
-  private static final String PATH = "/chat/completions";
+  /**
+   * Where an OpenAI-compatible API takes a chat call for a model, and the model name its body carries.
+   * OpenAI's own: {@code {base_url}/chat/completions} with the model as asked.
+   */
+  public interface Route {
+    Route OPENAI = model -> "/chat/completions";
+
+    /** The path below {@code base_url}, query included. */
+    String path(String model);
+
+    default String upstreamModel(String model) {
+      return model;
+    }
+  }
 
   private final UpstreamApi api;
   private final ProviderConfig config;
+  private final Route route;
+  private final UnaryOperator<StreamTranslator> streams;
 
   public OpenAiClient(UpstreamHttp http) {
-    this.config = http.config();
-    this.api = UpstreamApi.builder(http,
-            (status, body, retryAfter) -> OpenAiErrors.fromResponse(config.name(), status, body, retryAfter))
+    this(UpstreamApi.builder(http,
+            (status, body, retryAfter) -> OpenAiErrors.fromResponse(http.config().name(), status, body, retryAfter))
         .auth(UpstreamApi.AuthHeader.bearer())
-        .build();
+        .build(), Route.OPENAI, UnaryOperator.identity());
+  }
+
+  /**
+   * For an API that speaks OpenAI's chat format behind other URLs, auth or errors (Azure OpenAI):
+   * {@code streams} may wrap the pass-through translator to smooth the API's own stream quirks.
+   */
+  public OpenAiClient(UpstreamApi api, Route route, UnaryOperator<StreamTranslator> streams) {
+    this.api = api;
+    this.config = api.config();
+    this.route = route;
+    this.streams = streams;
   }
 
   @Override
@@ -48,14 +74,16 @@ public final class OpenAiClient implements ProviderClient {
   @Override
   public Future<ChatResult> chat(String model, ObjectNode request) {
     api.requireKey();
-    Buffer payload = unchanged(request, model, false);
+    String path = route.path(model);
+    String upstreamModel = route.upstreamModel(model);
+    Buffer payload = unchanged(request, upstreamModel, false);
     if (payload == null) {
       ObjectNode body = request.objectNode();
       body.setAll(request); // shallow: the client's nodes are shared, never modified
-      body.put("model", model);
+      body.put("model", upstreamModel);
       payload = UpstreamHttp.encode(body);
     }
-    return api.postJson(PATH, payload, (resp, buf) -> {
+    return api.postJson(path, payload, (resp, buf) -> {
       ObjectNode parsed = api.parseObject(buf, o -> true, "a chat completion JSON object");
       return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
     });
@@ -64,11 +92,13 @@ public final class OpenAiClient implements ProviderClient {
   @Override
   public Future<ChatStream> stream(String model, ObjectNode request) {
     api.requireKey();
-    Buffer payload = unchanged(request, model, true);
+    String path = route.path(model);
+    String upstreamModel = route.upstreamModel(model);
+    Buffer payload = unchanged(request, upstreamModel, true);
     if (payload == null) {
       ObjectNode body = request.objectNode();
       body.setAll(request);
-      body.put("model", model);
+      body.put("model", upstreamModel);
       body.put("stream", true);
       ObjectNode streamOptions = body.objectNode();
       JsonNode clientOptions = request.get("stream_options");
@@ -77,15 +107,15 @@ public final class OpenAiClient implements ProviderClient {
       body.set("stream_options", streamOptions);
       payload = UpstreamHttp.encode(body);
     }
-    return api.postStream(PATH, payload, resp -> {
+    return api.postStream(path, payload, resp -> {
       String contentType = resp.header("content-type");
       if (contentType != null && contentType.startsWith("application/json")) {
         // some compatible servers ignore stream:true; their error or answer arrives as one JSON body
         return resp.body().map(buf -> {
-          throw OpenAiErrors.fromResponse(config.name(), 502, buf.toString(), null);
+          throw api.errors().fromResponse(502, buf.toString(), null);
         });
       }
-      return Future.succeededFuture(new UpstreamSseStream(resp, new PassThrough(config.name())));
+      return Future.succeededFuture(new UpstreamSseStream(resp, streams.apply(new PassThrough(config.name()))));
     });
   }
 

@@ -4,8 +4,12 @@ import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.provider.ProviderContext;
 import io.recllm.gateway.provider.ProviderType;
+import java.util.List;
 
-/** {@code type: openai}: OpenAI and every OpenAI-compatible server; no settings beyond the common ones. */
+/**
+ * {@code type: openai}: OpenAI and every OpenAI-compatible server; no settings beyond the common ones.
+ * It brings the presets ({@code groq}, {@code ollama}, ...) of {@link OpenAiPreset#ALL}.
+ */
 public final class OpenAiProviderType implements ProviderType<Void> {
 
   public static final String NAME = "openai";
@@ -13,6 +17,11 @@ public final class OpenAiProviderType implements ProviderType<Void> {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public List<OpenAiPreset> presets() {
+    return OpenAiPreset.ALL;
   }
 
   @Override

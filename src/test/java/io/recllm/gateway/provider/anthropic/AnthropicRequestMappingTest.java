@@ -177,6 +177,44 @@ class AnthropicRequestMappingTest {
   }
 
   @Test
+  void reasoningDetailsBecomeSignedThinkingBlocksBeforeTheTextAndToolUse() {
+    // what a client accumulated from a stream (pieces of one index) and a redacted block; another
+    // provider's reasoning and a summary cannot be verified by Anthropic and are left out
+    assertMaps("""
+        {"messages":[""" + USER_HI + """
+        ,{"role":"assistant","content":"Let me look.","tool_calls":[
+            {"id":"toolu_1","type":"function","function":{"name":"lookup","arguments":"{}"}}],
+          "reasoning_content":"ignored: the details carry it",
+          "reasoning_details":[
+            {"type":"reasoning.encrypted","data":"opaque==","format":"anthropic-claude-v1","index":1},
+            {"type":"reasoning.text","text":"I need","format":"anthropic-claude-v1","index":0},
+            {"type":"reasoning.text","text":" a lookup.","format":"anthropic-claude-v1","index":0},
+            {"type":"reasoning.text","signature":"sig==","format":"anthropic-claude-v1","index":0},
+            {"type":"reasoning.text","text":"Gemini's","signature":"g","format":"google-gemini-v1","index":2},
+            {"type":"reasoning.summary","summary":"short","format":"anthropic-claude-v1","index":3}]},
+         {"role":"tool","tool_call_id":"toolu_1","content":"found"}]}""", """
+        {"model":"claude-test","max_tokens":1000,"messages":[""" + HI + """
+        ,{"role":"assistant","content":[
+            {"type":"thinking","thinking":"I need a lookup.","signature":"sig=="},
+            {"type":"redacted_thinking","data":"opaque=="},
+            {"type":"text","text":"Let me look."},
+            {"type":"tool_use","id":"toolu_1","name":"lookup","input":{}}]},
+         {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"found"}]}]}""");
+  }
+
+  @Test
+  void reasoningDetailsMustBeAListOfObjects() {
+    assertThat(rejected("""
+        {"messages":[""" + USER_HI + """
+        ,{"role":"assistant","content":"x","reasoning_details":"thought"}]}""").param())
+        .isEqualTo("messages[1].reasoning_details");
+    assertThat(rejected("""
+        {"messages":[""" + USER_HI + """
+        ,{"role":"assistant","content":"x","reasoning_details":[1]}]}""").param())
+        .isEqualTo("messages[1].reasoning_details[0]");
+  }
+
+  @Test
   void badArgumentsNameTheMessageAndCall() {
     GatewayException e = rejected("""
         {"messages":[{"role":"system","content":"s"},""" + USER_HI + """

@@ -109,7 +109,7 @@ class AnthropicResponseMappingTest {
   }
 
   @Test
-  void thinkingBecomesReasoningContentAndServerToolsAndRedactedThinkingAreDropped() {
+  void thinkingBecomesReasoningContentAndReasoningDetailsWithSignaturesAndServerToolsAreDropped() {
     assertMaps((ObjectNode) parse("""
         {"id":"msg_x","type":"message","role":"assistant","model":"claude-opus-4-1",
          "content":[
@@ -124,7 +124,12 @@ class AnthropicResponseMappingTest {
          "usage":{"input_tokens":5,"output_tokens":7}}"""), """
         {"id":"msg_x","object":"chat.completion","created":1700000000,"model":"claude-opus-4-1",
          "choices":[{"index":0,"message":{"role":"assistant","content":"Answer continued.",
-                     "reasoning_content":"Step one. Step two."},"logprobs":null,"finish_reason":"stop"}],
+                     "reasoning_content":"Step one. Step two.",
+                     "reasoning_details":[
+                       {"type":"reasoning.text","text":"Step one.","signature":"sig","format":"anthropic-claude-v1","index":0},
+                       {"type":"reasoning.encrypted","data":"opaque","format":"anthropic-claude-v1","index":1},
+                       {"type":"reasoning.text","text":" Step two.","signature":"sig2","format":"anthropic-claude-v1","index":2}]},
+                     "logprobs":null,"finish_reason":"stop"}],
          "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":0}}}""");
   }
 

@@ -38,6 +38,7 @@ class AnthropicStreamGoldenTest {
         "stream_tool_use_with_input_json_delta",
         "stream_thinking",
         "stream_thinking_tool_use",
+        "stream_redacted_thinking_tool_use",
         "stream_error_overloaded");
   }
 

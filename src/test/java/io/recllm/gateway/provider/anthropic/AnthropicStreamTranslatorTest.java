@@ -141,7 +141,7 @@ class AnthropicStreamTranslatorTest {
   void unknownEventsDeltasAndBlocksAreIgnored() {
     List<ObjectNode> out = feed(START,
         "{\"type\":\"brand_new_event\",\"x\":1}",
-        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"opaque\"}}",
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"brand_new_block\",\"data\":\"x\"}}",
         "{\"type\":\"content_block_stop\",\"index\":0}",
         TEXT_START.replace("\"index\":0", "\"index\":1"),
         "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"citations_delta\",\"citation\":{}}}",
