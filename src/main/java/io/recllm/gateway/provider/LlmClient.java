@@ -1,6 +1,7 @@
 package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
 
 /**
@@ -23,5 +24,19 @@ public interface LlmClient {
   default Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
     return Future.failedFuture(new io.recllm.gateway.error.GatewayException.InvalidRequest(
         "stream_not_supported", "stream", "Streaming is not supported by this client"));
+  }
+
+  /**
+   * A call to one of the gateway's other JSON endpoints ({@link Endpoint#EMBEDDINGS},
+   * {@link Endpoint#COMPLETIONS}), in and out in that API's own format. A client that serves none
+   * of them keeps this default: a 400 {@code unsupported_endpoint}.
+   */
+  default Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request) {
+    return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
+  }
+
+  /** As {@link #call}, streamed: each event's JSON as a {@link ChatChunk}, the usage last. */
+  default Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request) {
+    return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
   }
 }

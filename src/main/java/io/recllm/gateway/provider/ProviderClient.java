@@ -2,9 +2,15 @@ package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
 
-/** One configured provider, speaking its own wire format behind the OpenAI-shaped {@link LlmClient} calls. */
+/**
+ * One configured provider, speaking its own wire format behind the OpenAI-shaped {@link LlmClient} calls.
+ * {@link #chat} and {@link #stream} are every type's; the other endpoints are answered in their own
+ * API's format ({@link ChatResult#body()} is then an embeddings list, a text completion, ...) and default
+ * to a 400 {@code unsupported_endpoint}, so a type implements only what its upstream can serve.
+ */
 public interface ProviderClient extends AutoCloseable {
 
   ProviderConfig config();
@@ -12,6 +18,21 @@ public interface ProviderClient extends AutoCloseable {
   Future<ChatResult> chat(String model, ObjectNode request);
 
   Future<ChatStream> stream(String model, ObjectNode request);
+
+  /** {@code POST /v1/embeddings}: OpenAI's embeddings request in, OpenAI's {@code list} of embeddings out. */
+  default Future<ChatResult> embeddings(String model, ObjectNode request) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.EMBEDDINGS, config()));
+  }
+
+  /** {@code POST /v1/completions}: OpenAI's legacy text completion, in and out. */
+  default Future<ChatResult> completions(String model, ObjectNode request) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.COMPLETIONS, config()));
+  }
+
+  /** A streamed legacy text completion: {@code text_completion} chunks, usage last. */
+  default Future<ChatStream> streamCompletions(String model, ObjectNode request) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.COMPLETIONS, config()));
+  }
 
   @Override
   default void close() {}

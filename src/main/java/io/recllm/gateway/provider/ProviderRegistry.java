@@ -3,6 +3,7 @@ package io.recllm.gateway.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
 import io.vertx.core.Future;
@@ -59,6 +60,25 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
   @Override
   public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
     return call(provider, model, c -> c.stream(model, request));
+  }
+
+  @Override
+  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request) {
+    return call(provider, model, c -> switch (endpoint) {
+      case CHAT -> c.chat(model, request);
+      case EMBEDDINGS -> c.embeddings(model, request);
+      case COMPLETIONS -> c.completions(model, request);
+      default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
+    });
+  }
+
+  @Override
+  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request) {
+    return call(provider, model, c -> switch (endpoint) {
+      case CHAT -> c.stream(model, request);
+      case COMPLETIONS -> c.streamCompletions(model, request);
+      default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
+    });
   }
 
   private <T> Future<T> call(String provider, String model, Function<ProviderClient, Future<T>> op) {

@@ -47,6 +47,32 @@ public final class OpenAiClient implements ProviderClient {
 
   @Override
   public Future<ChatResult> chat(String model, ObjectNode request) {
+    return unary(PATH, model, request, "a chat completion JSON object");
+  }
+
+  /** Passed through: {@code encoding_format} (float or base64) and {@code dimensions} are the upstream's to honour. */
+  @Override
+  public Future<ChatResult> embeddings(String model, ObjectNode request) {
+    return unary("/embeddings", model, request, "an embeddings JSON object");
+  }
+
+  @Override
+  public Future<ChatResult> completions(String model, ObjectNode request) {
+    return unary("/completions", model, request, "a text completion JSON object");
+  }
+
+  @Override
+  public Future<ChatStream> stream(String model, ObjectNode request) {
+    return sse(PATH, model, request);
+  }
+
+  /** Legacy completions stream like chat: chunks with {@code choices[].finish_reason}, a usage chunk when asked. */
+  @Override
+  public Future<ChatStream> streamCompletions(String model, ObjectNode request) {
+    return sse("/completions", model, request);
+  }
+
+  private Future<ChatResult> unary(String path, String model, ObjectNode request, String what) {
     api.requireKey();
     Buffer payload = unchanged(request, model, false);
     if (payload == null) {
@@ -55,14 +81,13 @@ public final class OpenAiClient implements ProviderClient {
       body.put("model", model);
       payload = UpstreamHttp.encode(body);
     }
-    return api.postJson(PATH, payload, (resp, buf) -> {
-      ObjectNode parsed = api.parseObject(buf, o -> true, "a chat completion JSON object");
+    return api.postJson(path, payload, (resp, buf) -> {
+      ObjectNode parsed = api.parseObject(buf, o -> true, what);
       return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
     });
   }
 
-  @Override
-  public Future<ChatStream> stream(String model, ObjectNode request) {
+  private Future<ChatStream> sse(String path, String model, ObjectNode request) {
     api.requireKey();
     Buffer payload = unchanged(request, model, true);
     if (payload == null) {
@@ -77,7 +102,7 @@ public final class OpenAiClient implements ProviderClient {
       body.set("stream_options", streamOptions);
       payload = UpstreamHttp.encode(body);
     }
-    return api.postStream(PATH, payload, resp -> {
+    return api.postStream(path, payload, resp -> {
       String contentType = resp.header("content-type");
       if (contentType != null && contentType.startsWith("application/json")) {
         // some compatible servers ignore stream:true; their error or answer arrives as one JSON body
