@@ -98,7 +98,7 @@ public final class CallChain {
       Endpoint endpoint = Endpoint.of(call.endpoint());
       Future<ChatResult> f = guard(() -> endpoint == Endpoint.CHAT
           ? client.chatCompletion(target.provider(), target.model(), call.body())
-          : client.call(endpoint, target.provider(), target.model(), call.body()));
+          : client.call(endpoint, target.provider(), target.model(), call.body(), call.headers()));
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 
@@ -109,7 +109,7 @@ public final class CallChain {
       Endpoint endpoint = Endpoint.of(call.endpoint());
       Future<ChatStream> f = guard(() -> endpoint == Endpoint.CHAT
           ? client.streamChatCompletion(target.provider(), target.model(), call.body())
-          : client.streamCall(endpoint, target.provider(), target.model(), call.body()));
+          : client.streamCall(endpoint, target.provider(), target.model(), call.body(), call.headers()));
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 

@@ -56,13 +56,16 @@ public final class GatewayRouter {
       router.post(prefix + "/completions").handler(readBody).handler(completions);
       router.get(prefix + "/models").handler(models);
     }
+    MessagesHandler messages = new MessagesHandler(services);
+    router.post("/v1/messages").handler(drain::admit);
+    router.post("/v1/messages").handler(readBody).handler(messages);
     UsageHandler usage = new UsageHandler(services.usage());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
-            + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, POST /v1/messages, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
             + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
         ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 
 /**
  * One configured provider, speaking its own wire format behind the OpenAI-shaped {@link LlmClient} calls.
@@ -32,6 +33,22 @@ public interface ProviderClient extends AutoCloseable {
   /** A streamed legacy text completion: {@code text_completion} chunks, usage last. */
   default Future<ChatStream> streamCompletions(String model, ObjectNode request) {
     return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.COMPLETIONS, config()));
+  }
+
+  /**
+   * {@code POST /v1/messages}: Anthropic's Messages request in, a Messages answer out. By default
+   * translated to and from {@link #chat} ({@link MessagesTranslation}); the anthropic type passes it
+   * through. {@code headers} are the client's ({@code anthropic-beta}).
+   */
+  default Future<ChatResult> messages(String model, ObjectNode request, MultiMap headers) {
+    ObjectNode chat = MessagesTranslation.toChat(request);
+    return chat(model, chat).map(r -> MessagesTranslation.fromChat(r, model));
+  }
+
+  /** A streamed Messages call: Anthropic's events, one {@link ChatChunk} each, translated from {@link #stream} by default. */
+  default Future<ChatStream> streamMessages(String model, ObjectNode request, MultiMap headers) {
+    ObjectNode chat = MessagesTranslation.toChat(request);
+    return stream(model, chat).map(s -> new MessagesEventStream(s, model));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,20 +64,24 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
   }
 
   @Override
-  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request) {
+  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                 MultiMap headers) {
     return call(provider, model, c -> switch (endpoint) {
       case CHAT -> c.chat(model, request);
       case EMBEDDINGS -> c.embeddings(model, request);
       case COMPLETIONS -> c.completions(model, request);
+      case MESSAGES -> c.messages(model, request, headers);
       default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
     });
   }
 
   @Override
-  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request) {
+  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                       MultiMap headers) {
     return call(provider, model, c -> switch (endpoint) {
       case CHAT -> c.stream(model, request);
       case COMPLETIONS -> c.streamCompletions(model, request);
+      case MESSAGES -> c.streamMessages(model, request, headers);
       default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
     });
   }

@@ -9,6 +9,7 @@ import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import java.util.function.Supplier;
 
 /**
@@ -43,13 +44,15 @@ public final class ScrubbingLlmClient implements LlmClient {
   }
 
   @Override
-  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request) {
-    return scrubbed(() -> delegate.call(endpoint, provider, model, request));
+  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                 MultiMap headers) {
+    return scrubbed(() -> delegate.call(endpoint, provider, model, request, headers));
   }
 
   @Override
-  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request) {
-    return scrubbedStream(() -> delegate.streamCall(endpoint, provider, model, request));
+  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                       MultiMap headers) {
+    return scrubbedStream(() -> delegate.streamCall(endpoint, provider, model, request, headers));
   }
 
   private Future<ChatResult> scrubbed(Supplier<Future<ChatResult>> op) {
