@@ -59,6 +59,7 @@ public final class GatewayRouter {
     MessagesHandler messages = new MessagesHandler(services);
     router.post("/v1/messages").handler(drain::admit);
     router.post("/v1/messages").handler(readBody).handler(messages);
+    router.post("/v1/messages/count_tokens").handler(readBody).handler(messages::countTokens);
     UsageHandler usage = new UsageHandler(services.usage());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);

@@ -11,6 +11,11 @@ import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.LlmClient;
+import io.recllm.gateway.provider.ProviderRegistry;
+import io.recllm.gateway.provider.UnsupportedEndpoint;
+import io.recllm.gateway.secrets.ScrubbingLlmClient;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -90,6 +95,36 @@ final class MessagesHandler implements Handler<RoutingContext> {
         }
       } finally {
         inFlight.done();
+      }
+    });
+  }
+
+  /**
+   * {@code POST /v1/messages/count_tokens}: free at Anthropic, so not a call the chain prices or records;
+   * an anthropic provider counts, any other gets the gateway tokenizer's estimate.
+   */
+  void countTokens(RoutingContext ctx) {
+    ObjectNode request;
+    ModelRef ref;
+    try {
+      request = ChatCompletionsHandler.parse(ctx.body().buffer());
+      validate(request);
+      ref = services.modelParser().parse(request.get("model").asText());
+    } catch (GatewayException e) {
+      MessagesErrors.send(ctx.response(), e);
+      return;
+    }
+    LlmClient client = ScrubbingLlmClient.unwrap(services.chain().client());
+    Future<ChatResult> count = client instanceof ProviderRegistry registry
+        ? registry.countMessageTokens(ref.provider(), ref.model(), request, ctx.request().headers())
+        : Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
+    count.onComplete(ar -> {
+      if (ar.failed()) {
+        MessagesErrors.send(ctx.response(), ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));
+      } else if (!ctx.response().closed()) {
+        ChatResult r = ar.result();
+        ctx.response().putHeader("content-type", "application/json")
+            .end(r.raw() != null ? r.raw() : Buffer.buffer(r.body().toString()));
       }
     });
   }

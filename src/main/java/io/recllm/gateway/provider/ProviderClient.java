@@ -51,6 +51,18 @@ public interface ProviderClient extends AutoCloseable {
     return stream(model, chat).map(s -> new MessagesEventStream(s, model));
   }
 
+  /**
+   * {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}} for a Messages request. By default
+   * an estimate with the gateway's tokenizer over the chat translation; the anthropic type asks Anthropic.
+   */
+  default Future<ChatResult> countMessageTokens(String model, ObjectNode request, MultiMap headers) {
+    ObjectNode chat = MessagesTranslation.toChat(request);
+    long n = TokenCounter.countPrompt(chat.get("messages"));
+    if (chat.has("tools")) n += TokenCounter.count(chat.get("tools").toString());
+    ObjectNode body = io.recllm.gateway.json.Json.object().put("input_tokens", n);
+    return Future.succeededFuture(new ChatResult(body, io.recllm.gateway.core.TokenUsage.NONE, null));
+  }
+
   @Override
   default void close() {}
 }

@@ -86,6 +86,11 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     });
   }
 
+  /** {@code /v1/messages/count_tokens}: not a billed call, so it goes to the provider without the chain. */
+  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return call(provider, model, c -> c.countMessageTokens(model, request, headers));
+  }
+
   private <T> Future<T> call(String provider, String model, Function<ProviderClient, Future<T>> op) {
     ProviderClient client = clients.get(provider);
     if (client == null) {

@@ -249,6 +249,23 @@ class MessagesIngressTest {
     assertThat(call.asToolUse()._input().toString()).contains("city");
   }
 
+  @Test
+  void countTokensGoesToAnthropicOrIsEstimated() throws Exception {
+    anthropic.respondJson(200, Fixtures.read("anthropic-ingress/count_tokens.json"));
+    String request = Fixtures.read("anthropic-ingress/count_tokens.request.json");
+    HttpResponse<String> counted = gw.post("/v1/messages/count_tokens?beta=true", request, "x-api-key", GATEWAY_KEY,
+        "anthropic-version", "2023-06-01");
+    assertThat(counted.statusCode()).isEqualTo(200);
+    assertThat(counted.body()).isEqualTo(Fixtures.read("anthropic-ingress/count_tokens.json"));
+    assertThat(anthropic.lastRequest().path()).isEqualTo("/v1/messages/count_tokens");
+
+    HttpResponse<String> estimated = gw.post("/v1/messages/count_tokens",
+        request.replace("claude-sonnet-4-5", "openai:gpt-4o"), "x-api-key", GATEWAY_KEY);
+    assertThat(estimated.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(estimated.body()).get("input_tokens").asLong()).isBetween(10L, 30L);
+    assertThat(openai.requests()).as("an estimate, no upstream call").isEmpty();
+  }
+
   // ---- errors, in Anthropic's shape
 
   @Test

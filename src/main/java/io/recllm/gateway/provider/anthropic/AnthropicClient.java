@@ -97,6 +97,18 @@ public final class AnthropicClient implements ProviderClient {
         resp -> Future.succeededFuture(new UpstreamSseStream(resp, new PassThrough(config.name()))));
   }
 
+  @Override
+  public Future<ChatResult> countMessageTokens(String model, ObjectNode request, MultiMap headers) {
+    api.requireKey();
+    ObjectNode body = request.objectNode();
+    body.setAll(request);
+    body.put("model", model);
+    return api.postJson(PATH + "/count_tokens", clientHeaders(headers), UpstreamHttp.encode(body), (resp, buf) -> {
+      ObjectNode count = api.parseObject(buf, o -> o.has("input_tokens"), "an Anthropic token count");
+      return new ChatResult(count, io.recllm.gateway.core.TokenUsage.NONE, resp.header("request-id"), buf);
+    });
+  }
+
   private static Buffer passThroughBody(ObjectNode request, String model, boolean stream) {
     if (request instanceof RawJsonObject raw && raw.raw() != null && model.equals(request.path("model").asText(null))) {
       return raw.raw(); // the client's own bytes: nothing to change
