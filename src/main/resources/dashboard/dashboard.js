@@ -152,6 +152,7 @@
       cell(tr, fmt.int(e.total_tokens) + (e.estimated ? " ~" : ""), e.total_tokens);
       cell(tr, fmt.usd(e.cost_usd), e.cost_usd);
       cell(tr, e.error_type ? e.error_type + ": " + (e.error_message || "") : (e.finish_reason || ""));
+      cell(tr, e.endpoint || "chat");
       return tr;
     }));
   }

@@ -89,7 +89,7 @@ public final class Call {
     return headers;
   }
 
-  /** Which API the client called: {@code chat} today. */
+  /** Which API the client called: an {@link io.recllm.gateway.core.Endpoint} id, {@code chat} unless set. */
   public String endpoint() { return endpoint; }
 
   /** Where the next upstream try goes; the requested model unless a routing step chose another. */

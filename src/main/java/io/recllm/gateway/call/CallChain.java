@@ -1,5 +1,6 @@
 package io.recllm.gateway.call;
 
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatResult;
@@ -20,8 +21,9 @@ import java.util.function.Supplier;
  *   auth ▸ limits ▸ cache ▸ transforms ▸ routing ▸ retry ▸ provider steps ▸ LlmClient
  * </pre>
  *
- * The innermost link sends the call to its current {@link Call#target()} and notes each try as an
- * {@link Attempt}, and the model that answered as {@link Call#answeredBy()}.
+ * The innermost link sends the call to its current {@link Call#target()} (a chat completion, or the
+ * call's other {@link Call#endpoint() endpoint}) and notes each try as an {@link Attempt}, and the
+ * model that answered as {@link Call#answeredBy()}.
  */
 public final class CallChain {
 
@@ -93,7 +95,10 @@ public final class CallChain {
     public Future<ChatResult> complete(Call call) {
       ModelRef target = call.target();
       long start = System.nanoTime();
-      Future<ChatResult> f = guard(() -> client.chatCompletion(target.provider(), target.model(), call.body()));
+      Endpoint endpoint = Endpoint.of(call.endpoint());
+      Future<ChatResult> f = guard(() -> endpoint == Endpoint.CHAT
+          ? client.chatCompletion(target.provider(), target.model(), call.body())
+          : client.call(endpoint, target.provider(), target.model(), call.body(), call.headers()));
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 
@@ -101,7 +106,10 @@ public final class CallChain {
     public Future<ChatStream> stream(Call call) {
       ModelRef target = call.target();
       long start = System.nanoTime();
-      Future<ChatStream> f = guard(() -> client.streamChatCompletion(target.provider(), target.model(), call.body()));
+      Endpoint endpoint = Endpoint.of(call.endpoint());
+      Future<ChatStream> f = guard(() -> endpoint == Endpoint.CHAT
+          ? client.streamChatCompletion(target.provider(), target.model(), call.body())
+          : client.streamCall(endpoint, target.provider(), target.model(), call.body(), call.headers()));
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 

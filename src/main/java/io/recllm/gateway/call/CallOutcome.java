@@ -112,7 +112,7 @@ public final class CallOutcome {
     ModelRef ref = call.accountedTo();
     UsageRecord record = new UsageRecord(call.requestId(), System.currentTimeMillis(), ref.provider(), ref.model(),
         responseModel, status, call.stream(), usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs,
-        finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage());
+        finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage(), null, null, null, call.endpoint());
     if (logContent()) {
       // the client's own messages, not a body a step rewrote on its way upstream
       JsonNode messages = call.clientBody().get("messages");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallOutcome;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
@@ -23,17 +24,25 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code POST /v1/chat/completions}: parse and validate once, route by {@code provider:model}, call
- * the provider, add cost and the {@code x_rec_llm} extension, answer, and report the finished call.
+ * {@code POST /v1/chat/completions}, and the OpenAI endpoints that work the same way ({@code POST
+ * /v1/embeddings}, {@code POST /v1/completions}): parse and validate once, route by
+ * {@code provider:model}, call the provider through the chain, add cost and the {@code x_rec_llm}
+ * extension, answer, and report the finished call with its endpoint.
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   private final GatewayServices services;
+  private final Endpoint endpoint;
 
   ChatCompletionsHandler(GatewayServices services) {
+    this(services, Endpoint.CHAT);
+  }
+
+  ChatCompletionsHandler(GatewayServices services, Endpoint endpoint) {
     this.services = services;
+    this.endpoint = endpoint;
   }
 
   @Override
@@ -45,8 +54,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     boolean stream;
     try {
       request = parse(ctx.body().buffer());
-      validate(request);
-      stream = streamFlag(request);
+      validate(endpoint, request);
+      stream = endpoint != Endpoint.EMBEDDINGS && streamFlag(request);
       ref = services.modelParser().parse(request.get("model").asText());
     } catch (GatewayException e) {
       ErrorResponses.send(ctx.response(), e);
@@ -57,6 +66,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         .startNanos(startNanos)
         .totalTimeoutMillis(services.config().timeouts().totalMs())
         .headers(ctx.request().headers())
+        .endpoint(endpoint.id())
         .build();
     Drain.InFlight inFlight = Drain.callOf(ctx);
     if (stream) {
@@ -97,7 +107,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private void respond(HttpServerResponse response, Call call, ChatResult result) {
     CallOutcome outcome = services.outcome();
     TokenUsage usage = result.usage();
-    if (sentNoUsage(result)) {
+    if (endpoint == Endpoint.CHAT && sentNoUsage(result)) {
       // recorded as estimated; the client's body stays as the upstream sent it, without a usage object
       usage = TokenCounter.estimate(call.body().get("messages"), result.body().get("choices"));
     }
@@ -117,7 +127,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
     }
     outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, result.finishReason(),
-        outcome.logContent() ? CallOutcome.responseText(body) : null);
+        outcome.logContent() ? responseText(body) : null);
+  }
+
+  private String responseText(ObjectNode body) {
+    return switch (endpoint) {
+      case CHAT -> CallOutcome.responseText(body);
+      case COMPLETIONS -> body.path("choices").path(0).path("text").asText(null);
+      default -> null; // vectors are not content worth keeping
+    };
   }
 
   /** Some OpenAI-compatible servers answer without {@code usage}; a zero count would hide a billed call. */
@@ -155,7 +173,25 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   }
 
   /** Only what the gateway itself must understand; everything else is the provider's to judge. */
-  static void validate(ObjectNode request) {
+  static void validate(Endpoint endpoint, ObjectNode request) {
+    switch (endpoint) {
+      case CHAT -> validate(request);
+      case EMBEDDINGS -> required(request, "input");
+      case COMPLETIONS -> required(request, "prompt");
+      default -> validateModel(request);
+    }
+  }
+
+  private static void required(ObjectNode request, String field) {
+    validateModel(request);
+    JsonNode v = request.get(field);
+    if (v == null || v.isNull()) {
+      throw new GatewayException.InvalidRequest("missing_required_parameter", field,
+          "Missing required parameter: '" + field + "'.");
+    }
+  }
+
+  static void validateModel(ObjectNode request) {
     JsonNode model = request.get("model");
     if (model == null || model.isNull()) {
       throw new GatewayException.InvalidRequest("missing_required_parameter", "model", "Missing required parameter: 'model'.");
@@ -164,6 +200,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       throw new GatewayException.InvalidRequest("invalid_type", "model",
           "Invalid 'model': expected a non-empty string, got " + describe(model) + ".");
     }
+  }
+
+  static void validate(ObjectNode request) {
+    validateModel(request);
     JsonNode messages = request.get("messages");
     if (messages == null || messages.isNull()) {
       throw new GatewayException.InvalidRequest("missing_required_parameter", "messages",

@@ -30,15 +30,21 @@ final class GatewayAuth implements Handler<RoutingContext> {
       if (alt != null) presented = alt.trim();
     }
     if (presented == null || presented.isEmpty()) {
-      ErrorResponses.send(ctx.response(), new GatewayException.AuthenticationFailed(
+      refuse(ctx, new GatewayException.AuthenticationFailed(
           "Missing gateway API key: send it as 'Authorization: Bearer <key>'"));
       return;
     }
     if (!MessageDigest.isEqual(expectedDigest, sha256(presented))) {
-      ErrorResponses.send(ctx.response(), new GatewayException.AuthenticationFailed("Incorrect gateway API key provided"));
+      refuse(ctx, new GatewayException.AuthenticationFailed("Incorrect gateway API key provided"));
       return;
     }
     ctx.next();
+  }
+
+  /** Anthropic's SDKs read only Anthropic's error shape: their route gets it. */
+  private static void refuse(RoutingContext ctx, GatewayException e) {
+    if (ctx.request().path().startsWith("/v1/messages")) MessagesErrors.send(ctx.response(), e);
+    else ErrorResponses.send(ctx.response(), e);
   }
 
   private static byte[] sha256(String s) {

@@ -1,5 +1,6 @@
 package io.recllm.gateway.http;
 
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.dashboard.DashboardRoutes;
 import io.recllm.gateway.error.GatewayException;
 import io.vertx.core.Handler;
@@ -42,20 +43,30 @@ public final class GatewayRouter {
       }
     };
     ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
+    ChatCompletionsHandler embeddings = new ChatCompletionsHandler(services, Endpoint.EMBEDDINGS);
+    ChatCompletionsHandler completions = new ChatCompletionsHandler(services, Endpoint.COMPLETIONS);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
         (name, type) -> services.pricing().knownModels(type));
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
       router.post(prefix + "/chat/completions").handler(drain::admit); // before the body is read
       router.post(prefix + "/chat/completions").handler(readBody).handler(chat);
+      router.post(prefix + "/embeddings").handler(drain::admit);
+      router.post(prefix + "/embeddings").handler(readBody).handler(embeddings);
+      router.post(prefix + "/completions").handler(drain::admit);
+      router.post(prefix + "/completions").handler(readBody).handler(completions);
       router.get(prefix + "/models").handler(models);
     }
+    MessagesHandler messages = new MessagesHandler(services);
+    router.post("/v1/messages").handler(drain::admit);
+    router.post("/v1/messages").handler(readBody).handler(messages);
+    router.post("/v1/messages/count_tokens").handler(readBody).handler(messages::countTokens);
     UsageHandler usage = new UsageHandler(services.usage());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
-            + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, POST /v1/messages, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
             + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
         ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));

@@ -3,6 +3,7 @@ package io.recllm.gateway.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallOutcome;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
@@ -210,7 +211,8 @@ final class StreamRelay {
   }
 
   private TokenUsage estimate() {
-    long prompt = TokenCounter.countPrompt(call.body().get("messages"));
+    long prompt = call.body().has("messages") ? TokenCounter.countPrompt(call.body().get("messages"))
+        : TokenCounter.count(call.body().path("prompt").asText("")); // a legacy completion's prompt
     long completion = completionText == null ? 0 : completionText.tokens();
     return new TokenUsage(prompt, completion, prompt + completion, 0, 0, 0, true);
   }
@@ -233,7 +235,7 @@ final class StreamRelay {
   private ObjectNode syntheticUsageChunk(TokenUsage u) {
     ObjectNode chunk = io.recllm.gateway.json.Json.object();
     chunk.put("id", call.requestId());
-    chunk.put("object", "chat.completion.chunk");
+    chunk.put("object", Endpoint.COMPLETIONS.id().equals(call.endpoint()) ? "text_completion" : "chat.completion.chunk");
     chunk.put("created", System.currentTimeMillis() / 1000);
     chunk.put("model", responseModel != null ? responseModel : call.accountedTo().model());
     chunk.putArray("choices");

@@ -41,7 +41,12 @@ final class UsageFormats {
       new Column<>("errors", UsageStats::errors),
       new Column<>("cached_tokens", UsageStats::cachedTokens),
       new Column<>("p50_latency_ms", UsageStats::p50LatencyMs),
-      new Column<>("p95_latency_ms", UsageStats::p95LatencyMs));
+      new Column<>("p95_latency_ms", UsageStats::p95LatencyMs),
+      new Column<>("endpoint", UsageStats::endpoint)); // last: added after the others, so older readers' columns keep their place
+
+  /** The dimension columns, which a total over every group does not have. */
+  private static final java.util.Set<String> DIMENSIONS = java.util.Set.of("date", "provider", "model", "endpoint");
+  private static final List<Column<UsageStats>> TOTAL = STATS.stream().filter(c -> !DIMENSIONS.contains(c.name())).toList();
 
   private static final List<Column<RequestLogEntry>> REQUESTS = List.of(
       new Column<>("request_id", RequestLogEntry::requestId),
@@ -66,7 +71,8 @@ final class UsageFormats {
       new Column<>("error_message", RequestLogEntry::errorMessage),
       new Column<>("client_key_id", RequestLogEntry::clientKeyId),
       new Column<>("request_content", RequestLogEntry::requestContent),
-      new Column<>("response_content", RequestLogEntry::responseContent));
+      new Column<>("response_content", RequestLogEntry::responseContent),
+      new Column<>("endpoint", RequestLogEntry::endpoint));
 
   static ObjectNode statsJson(UsageQuery q, List<UsageStats> rows, UsageStats total) {
     ObjectNode root = Json.object();
@@ -77,9 +83,10 @@ final class UsageFormats {
     putValue(root, "to", q.to());
     putValue(root, "provider", q.provider());
     putValue(root, "model", q.model());
+    putValue(root, "endpoint", q.endpoint());
     ArrayNode data = root.putArray("data");
     for (UsageStats s : rows) data.add(object(STATS, s));
-    root.set("total", object(STATS.subList(3, STATS.size()), total));
+    root.set("total", object(TOTAL, total));
     return root;
   }
 

@@ -21,14 +21,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code GET /v1/usage}: totals with optional {@code date} or {@code from}/{@code to} (UTC, inclusive),
- * {@code provider}, {@code model}, {@code group_by} (any of date, provider, model, comma-separated or
- * repeated; default all three) and {@code format=json|csv}. {@code GET /v1/usage/requests}: the request
+ * {@code provider}, {@code model}, {@code endpoint}, {@code group_by} (any of date, provider, model,
+ * endpoint, comma-separated or repeated; default date, provider and model) and {@code format=json|csv}. {@code GET /v1/usage/requests}: the request
  * log, newest first, {@code limit} 1..1000 (default 100). Unknown or malformed parameters are a 400
  * naming the parameter, so a typo never silently widens a query.
  */
 final class UsageHandler {
 
-  private static final Set<String> SUMMARY_PARAMS = Set.of("date", "from", "to", "provider", "model", "group_by", "format");
+  private static final Set<String> SUMMARY_PARAMS = Set.of("date", "from", "to", "provider", "model", "endpoint",
+      "group_by", "format");
   private static final Set<String> REQUEST_LOG_PARAMS = Set.of("limit", "format");
   static final int DEFAULT_LIMIT = 100;
 
@@ -145,7 +146,8 @@ final class UsageHandler {
       throw new GatewayException.InvalidRequest("invalid_value", "from",
           "Invalid 'from': " + from + " is after 'to' (" + to + ").");
     }
-    return new UsageQuery(from, to, single(params, "provider"), single(params, "model"), groupBy(params));
+    return new UsageQuery(from, to, single(params, "provider"), single(params, "model"), single(params, "endpoint"),
+        groupBy(params));
   }
 
   private static LocalDate date(MultiMap params, String name) {
@@ -161,7 +163,7 @@ final class UsageHandler {
 
   private static Set<Dimension> groupBy(MultiMap params) {
     List<String> values = params.getAll("group_by");
-    if (values.isEmpty()) return EnumSet.allOf(Dimension.class);
+    if (values.isEmpty()) return UsageQuery.DEFAULT_GROUPING;
     Set<Dimension> dims = EnumSet.noneOf(Dimension.class);
     for (String value : values) {
       for (String part : value.split(",", -1)) {
@@ -170,8 +172,9 @@ final class UsageHandler {
           case "date" -> dims.add(Dimension.DATE);
           case "provider" -> dims.add(Dimension.PROVIDER);
           case "model" -> dims.add(Dimension.MODEL);
+          case "endpoint" -> dims.add(Dimension.ENDPOINT);
           default -> throw new GatewayException.InvalidRequest("invalid_value", "group_by",
-              "Invalid 'group_by': '" + clip(p) + "' is not one of date, provider, model.");
+              "Invalid 'group_by': '" + clip(p) + "' is not one of date, provider, model, endpoint.");
         }
       }
     }

@@ -201,8 +201,10 @@ final class PriceTable {
         throw bad("effective_date", "'" + date + "' is not an ISO date (yyyy-mm-dd)");
       }
       Integer maxOutput = optionalInt("max_output_tokens");
+      // an embedding model produces no output tokens: its row leaves output empty
+      BigDecimal output = value("output").isEmpty() ? BigDecimal.ZERO : price("output");
       ModelPrice standard = new ModelPrice(price("input"), optionalPrice("cached_input"),
-          optionalPrice("cache_write"), price("output"), maxOutput, date);
+          optionalPrice("cache_write"), output, maxOutput, date);
 
       Long longAbove = optionalLong("long_context_above");
       ModelPrice longContext = null;

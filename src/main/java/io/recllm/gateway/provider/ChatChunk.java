@@ -152,6 +152,7 @@ public final class ChatChunk {
     if (!hasChoices) return;
     JsonNode choice = choices.get(0);
     finishReason = textOrNull(choice.get("finish_reason"));
+    legacyText(textOrNull(choice.get("text")));
     JsonNode delta = choice.get("delta");
     if (delta == null || !delta.isObject()) return;
     String c = textOrNull(delta.get("content"));
@@ -168,7 +169,12 @@ public final class ChatChunk {
     }
   }
 
-  private static String textOrNull(JsonNode n) {
+  /** A legacy {@code text_completion} chunk carries its text in {@code choices[].text}, not in a delta. */
+  private void legacyText(String text) {
+    if (text != null) addContent(text);
+  }
+
+    private static String textOrNull(JsonNode n) {
     return n == null || n.isNull() ? null : n.asText();
   }
 
@@ -215,6 +221,7 @@ public final class ChatChunk {
       JsonToken t = p.nextToken();
       if (name.equals("finish_reason")) finishReason = stringOrSkip(p, t);
       else if (name.equals("delta") && t == JsonToken.START_OBJECT) scanDelta(p);
+      else if (name.equals("text")) legacyText(stringOrSkip(p, t));
       else p.skipChildren();
     }
   }

@@ -1,7 +1,9 @@
 package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 
 /**
  * The provider SPI: one call in OpenAI's chat format, answered in OpenAI's chat format.
@@ -23,5 +25,30 @@ public interface LlmClient {
   default Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
     return Future.failedFuture(new io.recllm.gateway.error.GatewayException.InvalidRequest(
         "stream_not_supported", "stream", "Streaming is not supported by this client"));
+  }
+
+  /**
+   * A call to one of the gateway's other JSON endpoints ({@link Endpoint#EMBEDDINGS},
+   * {@link Endpoint#COMPLETIONS}, {@link Endpoint#MESSAGES}), in and out in that API's own format.
+   * {@code headers} are the client's, for the few an API defines to pass along ({@code anthropic-beta}).
+   * A client that serves none of them keeps this default: a 400 {@code unsupported_endpoint}.
+   */
+  default Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                  MultiMap headers) {
+    return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
+  }
+
+  /** As {@link #call}, streamed: each event's JSON as a {@link ChatChunk}, the usage last. */
+  default Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                        MultiMap headers) {
+    return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
+  }
+
+  /**
+   * {@code POST /v1/messages/count_tokens} at an Anthropic-type provider: free upstream, so not a call the
+   * chain prices or records. A client that cannot count keeps this default: a 400 {@code unsupported_endpoint}.
+   */
+  default Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
   }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.config.ProviderSettingsTypes;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,6 +62,35 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
   @Override
   public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
     return call(provider, model, c -> c.stream(model, request));
+  }
+
+  @Override
+  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                 MultiMap headers) {
+    return call(provider, model, c -> switch (endpoint) {
+      case CHAT -> c.chat(model, request);
+      case EMBEDDINGS -> c.embeddings(model, request);
+      case COMPLETIONS -> c.completions(model, request);
+      case MESSAGES -> c.messages(model, request, headers);
+      default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
+    });
+  }
+
+  @Override
+  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                       MultiMap headers) {
+    return call(provider, model, c -> switch (endpoint) {
+      case CHAT -> c.stream(model, request);
+      case COMPLETIONS -> c.streamCompletions(model, request);
+      case MESSAGES -> c.streamMessages(model, request, headers);
+      default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
+    });
+  }
+
+  /** {@code /v1/messages/count_tokens}: not a billed call, so it goes to the provider without the chain. */
+  @Override
+  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return call(provider, model, c -> c.countMessageTokens(model, request, headers));
   }
 
   private <T> Future<T> call(String provider, String model, Function<ProviderClient, Future<T>> op) {

@@ -106,7 +106,13 @@ public final class UpstreamApi {
    * to the error mapper.
    */
   public <T> Future<T> postJson(String path, Buffer payload, BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return http.post(path, jsonHeaders, payload)
+    return postJson(path, null, payload, answer);
+  }
+
+  /** As {@link #postJson(String, Buffer, BiFunction)}, with headers of this call added (or replacing). */
+  public <T> Future<T> postJson(String path, MultiMap extra, Buffer payload,
+                                BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
+    return http.post(path, with(jsonHeaders, extra), payload)
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) throw error(resp, buf);
           return answer.apply(resp, buf);
@@ -124,7 +130,13 @@ public final class UpstreamApi {
   /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */
   public Future<ChatStream> postStream(String path, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return http.post(path, sseHeaders, payload).compose(resp -> {
+    return postStream(path, null, payload, accepted);
+  }
+
+  /** As {@link #postStream(String, Buffer, Function)}, with headers of this call added (or replacing). */
+  public Future<ChatStream> postStream(String path, MultiMap extra, Buffer payload,
+                                       Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
+    return http.post(path, with(sseHeaders, extra), payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw error(resp, buf);
@@ -132,6 +144,13 @@ public final class UpstreamApi {
       }
       return accepted.apply(resp);
     });
+  }
+
+  private static MultiMap with(MultiMap base, MultiMap extra) {
+    if (extra == null || extra.isEmpty()) return base;
+    MultiMap out = HttpHeaders.headers().addAll(base);
+    for (String name : extra.names()) out.set(name, extra.getAll(name)); // setAll(MultiMap) would drop the base
+    return out;
   }
 
   private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {

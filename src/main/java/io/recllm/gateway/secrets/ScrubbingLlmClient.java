@@ -1,6 +1,7 @@
 package io.recllm.gateway.secrets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
@@ -8,6 +9,8 @@ import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import java.util.function.Supplier;
 
 /**
  * Wraps the innermost provider SPI so that every failure leaves it scrubbed of secrets: failed calls,
@@ -31,21 +34,46 @@ public final class ScrubbingLlmClient implements LlmClient {
   }
 
   @Override
+  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return scrubbed(() -> delegate.countMessageTokens(provider, model, request, headers));
+  }
+
+  @Override
   public Future<ChatResult> chatCompletion(String provider, String model, ObjectNode request) {
+    return scrubbed(() -> delegate.chatCompletion(provider, model, request));
+  }
+
+  @Override
+  public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
+    return scrubbedStream(() -> delegate.streamChatCompletion(provider, model, request));
+  }
+
+  @Override
+  public Future<ChatResult> call(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                 MultiMap headers) {
+    return scrubbed(() -> delegate.call(endpoint, provider, model, request, headers));
+  }
+
+  @Override
+  public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
+                                       MultiMap headers) {
+    return scrubbedStream(() -> delegate.streamCall(endpoint, provider, model, request, headers));
+  }
+
+  private Future<ChatResult> scrubbed(Supplier<Future<ChatResult>> op) {
     Future<ChatResult> f;
     try {
-      f = delegate.chatCompletion(provider, model, request);
+      f = op.get();
     } catch (RuntimeException e) {
       throw scrubbed(e);
     }
     return f == null ? null : f.recover(t -> Future.failedFuture(secrets.scrub(t)));
   }
 
-  @Override
-  public Future<ChatStream> streamChatCompletion(String provider, String model, ObjectNode request) {
+  private Future<ChatStream> scrubbedStream(Supplier<Future<ChatStream>> op) {
     Future<ChatStream> f;
     try {
-      f = delegate.streamChatCompletion(provider, model, request);
+      f = op.get();
     } catch (RuntimeException e) {
       throw scrubbed(e);
     }

@@ -105,6 +105,7 @@ final class AccessLog implements AutoCloseable {
     field(b, "request_id", r.requestId());
     field(b, "provider", r.provider());
     field(b, "model", r.model());
+    field(b, "endpoint", r.endpoint());
     if (r.responseModel() != null) field(b, "response_model", r.responseModel());
     b.append(" status=").append(r.status());
     b.append(" stream=").append(r.stream());
@@ -131,6 +132,7 @@ final class AccessLog implements AutoCloseable {
       g.writeStringField("request_id", r.requestId());
       g.writeStringField("provider", r.provider());
       g.writeStringField("model", r.model());
+      g.writeStringField("endpoint", r.endpoint());
       if (r.responseModel() != null) g.writeStringField("response_model", r.responseModel());
       g.writeNumberField("status", r.status());
       g.writeBooleanField("stream", r.stream());

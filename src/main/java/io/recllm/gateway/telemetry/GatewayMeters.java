@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The gateway's Micrometer meters. Meter instances are cached per provider and model (then per status
+ * The gateway's Micrometer meters. Meter instances are cached per provider, endpoint and model (then per status
  * and error type), so a finished call costs a few map reads and atomic adds, never a registry lookup.
  */
 final class GatewayMeters {
@@ -89,7 +89,7 @@ final class GatewayMeters {
 
   /** {@code upstreamNanos} is -1 when the provider's part of the call is unknown (it had not ended). */
   void record(UsageRecord r, long durationNanos, long upstreamNanos) {
-    ModelMeters m = meters(r.provider(), r.model());
+    ModelMeters m = meters(r.provider(), r.model(), r.endpoint());
     m.requests(r.status()).increment();
     TokenUsage u = r.usage();
     if (u != null) {
@@ -107,19 +107,23 @@ final class GatewayMeters {
     if (r.errorType() != null) m.errors(r.errorType()).increment();
   }
 
-  private ModelMeters meters(String provider, String model) {
-    ConcurrentHashMap<String, ModelMeters> forProvider = byProvider.get(provider);
-    if (forProvider == null) forProvider = byProvider.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+  private ModelMeters meters(String provider, String model, String endpoint) {
+    // one map per provider and endpoint: a handful of endpoints, so the key is cheap and the lookup stays one get
+    String outer = CHAT.equals(endpoint) ? provider : provider + '\0' + endpoint;
+    ConcurrentHashMap<String, ModelMeters> forProvider = byProvider.get(outer);
+    if (forProvider == null) forProvider = byProvider.computeIfAbsent(outer, p -> new ConcurrentHashMap<>());
     ModelMeters m = forProvider.get(model);
     if (m != null) return m;
     if (models.get() >= MAX_MODELS) {
-      return forProvider.computeIfAbsent(OTHER_MODEL, x -> new ModelMeters(registry, provider, OTHER_MODEL));
+      return forProvider.computeIfAbsent(OTHER_MODEL, x -> new ModelMeters(registry, provider, OTHER_MODEL, endpoint));
     }
     return forProvider.computeIfAbsent(model, x -> {
       models.incrementAndGet();
-      return new ModelMeters(registry, provider, model);
+      return new ModelMeters(registry, provider, model, endpoint);
     });
   }
+
+  private static final String CHAT = io.recllm.gateway.core.Endpoint.CHAT.id();
 
   /** Gauges point at this instance's counters: they go with it. Counters and timers stay, so totals survive a restart in the same registry. */
   void close() {
@@ -146,9 +150,9 @@ final class GatewayMeters {
     final ConcurrentHashMap<Integer, Counter> byStatus = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, Counter> byErrorType = new ConcurrentHashMap<>();
 
-    ModelMeters(MeterRegistry registry, String provider, String model) {
+    ModelMeters(MeterRegistry registry, String provider, String model, String endpoint) {
       this.registry = registry;
-      this.tags = Tags.of("provider", provider, "model", model);
+      this.tags = Tags.of("provider", provider, "model", model, "endpoint", endpoint);
       promptTokens = tokens("prompt");
       completionTokens = tokens("completion");
       cachedTokens = tokens("cached");

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.pricing.NanoUsd;
 import io.recllm.gateway.provider.TraceHeaders;
@@ -105,11 +106,12 @@ final class GenAiTracing {
       return;
     }
     Context parent = headers == null ? Context.root() : propagator.extract(Context.root(), headers, TraceHeaders.GETTER);
-    SpanBuilder b = tracer.spanBuilder("chat " + obs.model)
+    String operation = Endpoint.operationOf(obs.endpoint);
+    SpanBuilder b = tracer.spanBuilder(operation + " " + obs.model)
         .setParent(parent)
         .setSpanKind(SpanKind.CLIENT)
         .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
-        .setAttribute(OPERATION, "chat")
+        .setAttribute(OPERATION, operation)
         .setAttribute(PROVIDER, obs.provider)
         .setAttribute(REQUEST_MODEL, obs.model)
         .setAttribute(REQUEST_ID, obs.requestId)
@@ -145,7 +147,7 @@ final class GenAiTracing {
       span.end();
     }
     AttributesBuilder a = Attributes.builder()
-        .put(OPERATION, "chat")
+        .put(OPERATION, Endpoint.operationOf(r.endpoint()))
         .put(PROVIDER, r.provider())
         .put(REQUEST_MODEL, r.model());
     if (r.responseModel() != null) a.put(RESPONSE_MODEL, r.responseModel());

@@ -17,6 +17,7 @@ final class RequestObservation {
   final String provider;
   final String model;
   final boolean stream;
+  final String endpoint;
   final long startNanos;
   /** The gateway's span, or null when tracing is off. */
   Span span;
@@ -27,8 +28,9 @@ final class RequestObservation {
   /** Tries started so far: only the latest try's end closes the upstream side. */
   private volatile int tries;
 
-  RequestObservation(String requestId, String provider, String model, boolean stream, long startNanos) {
+  RequestObservation(String requestId, String provider, String model, boolean stream, String endpoint, long startNanos) {
     this.requestId = requestId;
+    this.endpoint = endpoint;
     this.provider = provider;
     this.model = model;
     this.stream = stream;

@@ -14,6 +14,7 @@ import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallListener;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.TelemetrySettings;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.usage.UsageRecord;
@@ -151,7 +152,7 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
       ModelRef ref = call.requested();
       long startNanos = call.startNanos();
       RequestObservation obs = new RequestObservation(call.requestId(), ref.provider(), ref.model(), call.stream(),
-          startNanos);
+          call.endpoint(), startNanos);
       long nowNanos = System.nanoTime();
       long epochNanos = epochNanos();
       tracing.start(obs, call.clientBody(), call.headers(), epochNanos - (nowNanos - startNanos));
@@ -250,6 +251,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     meta.put("provider", obs.provider);
     meta.put("model", obs.model);
     meta.put("stream", obs.stream);
+    meta.put("endpoint", obs.endpoint);
+    meta.put("operation", Endpoint.operationOf(obs.endpoint));
     return event(TelemetryEvent.REQUEST_START, m, meta);
   }
 
@@ -291,6 +294,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     if (r.responseModel() != null) meta.put("response_model", r.responseModel());
     meta.put("status", r.status());
     meta.put("stream", r.stream());
+    meta.put("endpoint", r.endpoint());
+    meta.put("operation", Endpoint.operationOf(r.endpoint()));
     return meta;
   }
 

@@ -10,16 +10,19 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@value #REQUEST_START}: measurements {@code system_time} (epoch ns), {@code monotonic_time}
- *       (ns); metadata {@code request_id, provider, model, stream}.</li>
+ *       (ns); metadata {@code request_id, provider, model, stream, endpoint, operation}.</li>
  *   <li>{@value #REQUEST_STOP}: measurements {@code duration} (ns), {@code prompt_tokens},
  *       {@code completion_tokens}, {@code total_tokens}, {@code cached_tokens}, {@code monotonic_time},
  *       and {@code upstream_duration} (ns) when known; metadata {@code request_id, provider, model,
- *       response_model, finish_reason, status, stream, cost_usd, estimated_usage} ({@code cost_usd} is a
+ *       response_model, finish_reason, status, stream, endpoint, operation, cost_usd, estimated_usage} ({@code cost_usd} is a
  *       {@link BigDecimal}, the exact cost), and
  *       {@code time_to_first_token} (a {@link java.time.Duration}) for streams that produced output.</li>
  *   <li>{@value #REQUEST_EXCEPTION}: the same measurements as stop (tokens are what was billed before the
- *       failure); metadata {@code request_id, provider, model, status, stream, error_type, error_message}.</li>
+ *       failure); metadata {@code request_id, provider, model, status, stream, endpoint, operation,
+ *       error_type, error_message}.</li>
  * </ul>
+ * {@code endpoint} is the API called (chat, embeddings, completions, messages, responses); {@code operation}
+ * its OpenTelemetry GenAI operation name (chat, embeddings, text_completion).
  */
 public record TelemetryEvent(String name, Map<String, Number> measurements, Map<String, Object> metadata) {
 

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * In-memory totals per (UTC date, provider, model). {@link #add} runs on the event loops for every
+ * In-memory totals per (UTC date, provider, model, endpoint). {@link #add} runs on the event loops for every
  * finished call: it takes no lock (a map read, then striped adders and one atomic histogram
  * increment); only the first call of a new cell goes through the map's insert.
  */
@@ -62,8 +62,8 @@ final class Aggregates {
   List<UsageStats> query(UsageQuery q) {
     Map<UsageKey, Totals> groups = new TreeMap<>(UsageKey.ORDER);
     cells.forEach((key, c) -> {
-      if (!q.matches(key.date(), key.provider(), key.model())) return;
-      Totals t = groups.computeIfAbsent(q.groupOf(key.date(), key.provider(), key.model()), k -> new Totals());
+      if (!q.matches(key)) return;
+      Totals t = groups.computeIfAbsent(q.groupOf(key), k -> new Totals());
       t.add(c.calls.sum(), c.errors.sum(), c.prompt.sum(), c.completion.sum(), c.total.sum(), c.cached.sum(),
           c.costNanos.sum(), c.latencySum.sum());
       if (t.latencies == null) t.latencies = new long[LatencyHistogram.BUCKETS];

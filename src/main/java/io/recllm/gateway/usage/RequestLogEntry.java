@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  * non-streaming calls and streams that produced no token; {@code clientKeyId} is null until the gateway
  * has per-client keys; {@code requestContent} and {@code responseContent} only when
  * {@code usage.log_content} was on for that call. {@code costNanoUsd} is the cost in nano-USD (1e-9 USD),
- * exact; in JSON and CSV it is {@code cost_usd}, a plain decimal.
+ * exact; in JSON and CSV it is {@code cost_usd}, a plain decimal. {@code endpoint}: see {@link UsageRecord}.
  */
 public record RequestLogEntry(
     String requestId,
@@ -32,14 +32,15 @@ public record RequestLogEntry(
     String errorMessage,
     String clientKeyId,
     String requestContent,
-    String responseContent) {
+    String responseContent,
+    String endpoint) {
 
   static RequestLogEntry of(UsageRecord r) {
     return new RequestLogEntry(r.requestId(), r.timestampMillis(), r.provider(), r.model(), r.responseModel(), r.status(),
         r.stream(), r.usage().promptTokens(), r.usage().completionTokens(), r.usage().totalTokens(),
         r.usage().cachedTokens(), r.usage().estimated(), r.costNanoUsd(), r.priceVersion(), r.latencyMs(),
         r.ttftMs() < 0 ? null : r.ttftMs(), r.finishReason(), r.errorType(), r.errorMessage(), r.clientKeyId(), r.requestContent(),
-        r.responseContent());
+        r.responseContent(), r.endpoint());
   }
 
   /** The exact cost in USD ({@code 0.00000255}). */

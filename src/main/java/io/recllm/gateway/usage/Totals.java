@@ -34,6 +34,6 @@ final class Totals {
     }
     double avg = calls == 0 ? 0 : Math.round(latencyMsSum * 100.0 / calls) / 100.0;
     return new UsageStats(key.date(), key.provider(), key.model(), calls, promptTokens, completionTokens, totalTokens,
-        costNanoUsd, avg, errors, cachedTokens, p50v, p95v);
+        costNanoUsd, avg, errors, cachedTokens, p50v, p95v, key.endpoint());
   }
 }

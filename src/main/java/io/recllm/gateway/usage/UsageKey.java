@@ -3,13 +3,14 @@ package io.recllm.gateway.usage;
 import java.time.LocalDate;
 import java.util.Comparator;
 
-/** A (UTC date, provider, model) cell, or a group of them with some parts null. */
-record UsageKey(LocalDate date, String provider, String model) {
+/** A (UTC date, provider, model, endpoint) cell, or a group of them with some parts null. */
+record UsageKey(LocalDate date, String provider, String model, String endpoint) {
 
   static final Comparator<UsageKey> ORDER = Comparator
       .comparing(UsageKey::date, Comparator.nullsFirst(Comparator.naturalOrder()))
       .thenComparing(UsageKey::provider, Comparator.nullsFirst(Comparator.naturalOrder()))
-      .thenComparing(UsageKey::model, Comparator.nullsFirst(Comparator.naturalOrder()));
+      .thenComparing(UsageKey::model, Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparing(UsageKey::endpoint, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   static final long MILLIS_PER_DAY = 86_400_000L;
 
@@ -18,6 +19,6 @@ record UsageKey(LocalDate date, String provider, String model) {
   }
 
   static UsageKey of(UsageRecord r) {
-    return new UsageKey(utcDate(r.timestampMillis()), r.provider(), r.model());
+    return new UsageKey(utcDate(r.timestampMillis()), r.provider(), r.model(), r.endpoint());
   }
 }

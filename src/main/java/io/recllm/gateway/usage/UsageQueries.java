@@ -26,7 +26,7 @@ final class UsageQueries {
         total_tokens, cached_tokens, estimated,
         COALESCE(cost_nano_usd, CAST(ROUND(cost_usd * 1000000000) AS BIGINT)) AS cost_nano_usd,
         price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id, request_content,
-        response_content
+        response_content, endpoint
       FROM usage_requests ORDER BY ts_ms DESC, id DESC LIMIT ?""";
 
   private final DataSource pool;
@@ -40,25 +40,30 @@ final class UsageQueries {
   /** Rebuilds in-memory aggregates: totals from the daily table, latency histograms from the request rows kept. */
   void loadInto(Aggregates aggregates) throws SQLException {
     try (Connection c = pool.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, calls, errors, prompt_tokens, "
-          + "completion_tokens, total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum FROM usage_daily");
+      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, endpoint, calls, errors, "
+          + "prompt_tokens, completion_tokens, total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum FROM usage_daily");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          aggregates.load(new UsageKey(dialect.getDay(rs, "day"), rs.getString("provider"), rs.getString("model")),
+          aggregates.load(cell(rs),
               rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
               rs.getLong("total_tokens"), rs.getLong("cached_tokens"), rs.getLong("cost_nano_usd"),
               rs.getLong("latency_ms_sum"));
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, latency_ms, COUNT(*) AS n "
-          + "FROM usage_requests GROUP BY day, provider, model, latency_ms");
+      try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, endpoint, latency_ms, COUNT(*) AS n "
+          + "FROM usage_requests GROUP BY day, provider, model, endpoint, latency_ms");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          aggregates.loadLatency(new UsageKey(dialect.getDay(rs, "day"), rs.getString("provider"), rs.getString("model")),
+          aggregates.loadLatency(cell(rs),
               rs.getLong("latency_ms"), rs.getLong("n"));
         }
       }
     }
+  }
+
+  private UsageKey cell(ResultSet rs) throws SQLException {
+    return new UsageKey(dialect.getDay(rs, "day"), rs.getString("provider"), rs.getString("model"),
+        rs.getString("endpoint"));
   }
 
   /** Totals answered by the database itself: what every node has written, not just this one. */
@@ -67,6 +72,7 @@ final class UsageQueries {
     if (q.groupBy().contains(UsageQuery.Dimension.DATE)) dims.add("day");
     if (q.groupBy().contains(UsageQuery.Dimension.PROVIDER)) dims.add("provider");
     if (q.groupBy().contains(UsageQuery.Dimension.MODEL)) dims.add("model");
+    if (q.groupBy().contains(UsageQuery.Dimension.ENDPOINT)) dims.add("endpoint");
     String select = dims.isEmpty() ? "" : String.join(", ", dims) + ", ";
     String group = dims.isEmpty() ? "" : " GROUP BY " + String.join(", ", dims);
     List<Object> args = new ArrayList<>();
@@ -131,6 +137,10 @@ final class UsageQueries {
       conditions.add("model = ?");
       args.add(q.model());
     }
+    if (q.endpoint() != null) {
+      conditions.add("endpoint = ?");
+      args.add(q.endpoint());
+    }
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
@@ -155,7 +165,8 @@ final class UsageQueries {
     return new UsageKey(
         q.groupBy().contains(UsageQuery.Dimension.DATE) ? dialect.getDay(rs, "day") : null,
         q.groupBy().contains(UsageQuery.Dimension.PROVIDER) ? rs.getString("provider") : null,
-        q.groupBy().contains(UsageQuery.Dimension.MODEL) ? rs.getString("model") : null);
+        q.groupBy().contains(UsageQuery.Dimension.MODEL) ? rs.getString("model") : null,
+        q.groupBy().contains(UsageQuery.Dimension.ENDPOINT) ? rs.getString("endpoint") : null);
   }
 
   List<RequestLogEntry> recent(int limit) throws SQLException {
@@ -172,7 +183,7 @@ final class UsageQueries {
               rs.getLong("cached_tokens"), rs.getBoolean("estimated"), rs.getLong("cost_nano_usd"),
               rs.getString("price_version"), rs.getLong("latency_ms"), ttftMs, rs.getString("finish_reason"),
               rs.getString("error_type"), rs.getString("error_message"), rs.getString("client_key_id"),
-              rs.getString("request_content"), rs.getString("response_content")));
+              rs.getString("request_content"), rs.getString("response_content"), rs.getString("endpoint")));
         }
       }
     }

@@ -12,7 +12,9 @@ import java.math.BigDecimal;
  * {@code errorType} is the OpenAI error type when the call failed; {@code ttftMs} is -1 for
  * non-streaming calls. {@code clientKeyId} names the client key that made the call, once the
  * gateway has per-client keys (null until then). {@code costNanoUsd} is the call's cost in nano-USD
- * (1e-9 USD, see {@link NanoUsd}), exact.
+ * (1e-9 USD, see {@link NanoUsd}), exact. {@code endpoint} is the API the client called ({@code chat},
+ * {@code embeddings}, {@code completions}, {@code messages}, {@code responses}); null reads as {@code chat},
+ * what every call was before the gateway had other endpoints.
  */
 public record UsageRecord(
     String requestId,
@@ -32,14 +34,31 @@ public record UsageRecord(
     String errorMessage,
     String clientKeyId,
     String requestContent,
-    String responseContent) {
+    String responseContent,
+    String endpoint) {
+
+  /** The endpoint of every call made before the gateway served more than chat completions. */
+  public static final String CHAT = "chat";
+
+  public UsageRecord {
+    if (endpoint == null) endpoint = CHAT;
+  }
+
+  /** A record of a chat call, as the call sites from before the endpoint dimension make it. */
+  public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
+                     int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
+                     long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
+                     String requestContent, String responseContent) {
+    this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, null);
+  }
 
   /** A record without client key and content, as most call sites make it. */
   public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
                      int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
                      long ttftMs, String finishReason, String errorType, String errorMessage) {
     this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
-        latencyMs, ttftMs, finishReason, errorType, errorMessage, null, null, null);
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, null, null, null, null);
   }
 
   /**
@@ -53,7 +72,7 @@ public record UsageRecord(
                      String requestContent, String responseContent) {
     this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, NanoUsd.ofDouble(costUsd),
         priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent,
-        responseContent);
+        responseContent, null);
   }
 
   /** As the constructor above, without client key and content. */
@@ -61,7 +80,7 @@ public record UsageRecord(
                      int status, boolean stream, TokenUsage usage, double costUsd, String priceVersion, long latencyMs,
                      long ttftMs, String finishReason, String errorType, String errorMessage) {
     this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, NanoUsd.ofDouble(costUsd),
-        priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, null, null, null);
+        priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, null, null, null, null);
   }
 
   /** The exact cost in USD ({@code 0.00000255}). */
@@ -81,6 +100,12 @@ public record UsageRecord(
   public UsageRecord withContent(String request, String response) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, request,
-        response);
+        response, endpoint);
+  }
+
+  public UsageRecord withEndpoint(String name) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
+        requestContent, responseContent, name);
   }
 }

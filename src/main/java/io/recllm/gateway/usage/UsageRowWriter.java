@@ -21,7 +21,7 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Writes batches of usage records. Each batch goes in one transaction: its request rows (a batched
- * INSERT, or COPY on PostgreSQL) plus one upsert per touched (day, provider, model), so the daily totals
+ * INSERT, or COPY on PostgreSQL) plus one upsert per touched (day, provider, model, endpoint), so the daily totals
  * never disagree with what was written and several gateways can add to the same PostgreSQL database at once.
  */
 final class UsageRowWriter {
@@ -30,18 +30,18 @@ final class UsageRowWriter {
       request_id, ts_ms, day, provider, model, response_model, status, stream,
         prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
         cost_usd, cost_nano_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message,
-        client_key_id, request_content, response_content""";
+        client_key_id, request_content, response_content, endpoint""";
 
   private static final String INSERT_REQUEST = "INSERT INTO usage_requests (" + REQUEST_COLUMNS + ")\n"
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String COPY_REQUESTS = "COPY usage_requests (" + REQUEST_COLUMNS + ") FROM STDIN";
 
   private static final String UPSERT_DAILY = """
-      INSERT INTO usage_daily (day, provider, model, calls, errors, prompt_tokens, completion_tokens, total_tokens,
-        cached_tokens, cost_nano_usd, latency_ms_sum)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (day, provider, model) DO UPDATE SET
+      INSERT INTO usage_daily (day, provider, model, endpoint, calls, errors, prompt_tokens, completion_tokens,
+        total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (day, provider, model, endpoint) DO UPDATE SET
         calls = usage_daily.calls + excluded.calls,
         errors = usage_daily.errors + excluded.errors,
         prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
@@ -74,7 +74,8 @@ final class UsageRowWriter {
     // Sorted so that two nodes upserting the same days lock rows in the same order and never deadlock.
     Map<UsageKey, Totals> daily = new TreeMap<>(UsageKey.ORDER);
     for (UsageRecord r : batch) {
-      UsageKey key = new UsageKey(UsageKey.utcDate(r.timestampMillis()), text(r.provider()), text(r.model()));
+      UsageKey key = new UsageKey(UsageKey.utcDate(r.timestampMillis()), text(r.provider()), text(r.model()),
+          text(r.endpoint()));
       daily.computeIfAbsent(key, k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
           r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), r.costNanoUsd(),
           r.latencyMs());
@@ -89,6 +90,7 @@ final class UsageRowWriter {
         dialect.setDay(ps, i++, e.getKey().date());
         ps.setString(i++, text(e.getKey().provider()));
         ps.setString(i++, text(e.getKey().model()));
+        ps.setString(i++, e.getKey().endpoint());
         ps.setLong(i++, t.calls);
         ps.setLong(i++, t.errors);
         ps.setLong(i++, t.promptTokens);
@@ -229,6 +231,7 @@ final class UsageRowWriter {
     row.text(text(r.clientKeyId()));
     row.text(text(r.requestContent()));
     row.text(text(r.responseContent()));
+    row.text(text(r.endpoint()));
   }
 
   /** The fields as the parameters of {@link #INSERT_REQUEST}. */

@@ -13,7 +13,7 @@ import java.time.LocalDate;
  * {@code usage.retention_days} after a restart); in memory they come from a histogram with buckets
  * under 6% wide (exact below 32 ms), from PostgreSQL they are exact. {@code costNanoUsd} is the exact sum
  * of the calls' costs in nano-USD (1e-9 USD). In JSON the names are snake_case, and the cost is
- * {@code cost_usd}, a plain decimal.
+ * {@code cost_usd}, a plain decimal. {@code endpoint} is null unless the query grouped by it.
  */
 public record UsageStats(
     LocalDate date,
@@ -28,7 +28,16 @@ public record UsageStats(
     long errors,
     long cachedTokens,
     Long p50LatencyMs,
-    Long p95LatencyMs) {
+    Long p95LatencyMs,
+    String endpoint) {
+
+  /** Totals not split by endpoint, as before the gateway served more than chat completions. */
+  public UsageStats(LocalDate date, String provider, String model, long calls, long promptTokens,
+                    long completionTokens, long totalTokens, long costNanoUsd, double avgLatencyMs, long errors,
+                    long cachedTokens, Long p50LatencyMs, Long p95LatencyMs) {
+    this(date, provider, model, calls, promptTokens, completionTokens, totalTokens, costNanoUsd, avgLatencyMs, errors,
+        cachedTokens, p50LatencyMs, p95LatencyMs, null);
+  }
 
   /** The exact total in USD ({@code 0.0000759}). */
   public BigDecimal costUsdExact() {

@@ -35,7 +35,7 @@ class PriceTableTest {
 
   @Test
   void everyRowParses() {
-    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).hasSize(154);
+    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).hasSize(157);
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
     assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).hasSize(522)
         .extracting(PriceRow::provider).containsAll(PRESETS);
@@ -54,6 +54,11 @@ class PriceTableTest {
       ModelPrice p = row.standard();
       String id = row.model();
       assertThat(p.input()).as(id).isPositive();
+      if (p.output().signum() == 0) { // an embedding model: input only
+        assertThat(row.note()).as(id).startsWith("embeddings");
+        assertThat(p.maxOutputTokens()).as(id).isNull();
+        continue;
+      }
       assertThat(p.output()).as(id).isPositive();
       assertThat(p.output()).as("%s output >= input", id).isGreaterThanOrEqualTo(p.input());
       if (p.cachedInput() != null) assertThat(p.cachedInput()).as(id).isPositive().isLessThan(p.input());
@@ -88,13 +93,15 @@ class PriceTableTest {
   }
 
   @Test
-  void nonChatModelsAreLeftOut() {
-    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).extracting(PriceRow::model).noneMatch(m -> m.contains("embedding")
-        || m.contains("tts") || m.contains("whisper") || m.contains("dall-e") || m.contains("image")
+  void nonChatModelsAreLeftOutButEmbeddings() {
+    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).extracting(PriceRow::model).filteredOn(m -> m.contains("embedding"))
+        .containsExactly("text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002");
+    assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).extracting(PriceRow::model).noneMatch(m -> m.contains("tts")
+        || m.contains("whisper") || m.contains("dall-e") || m.contains("image")
         || m.contains("moderation") || m.contains("realtime") || m.contains("transcribe")
         || m.contains("sora") || m.contains("/"));
-    assertThat(rows).extracting(PriceRow::model).noneMatch(m -> m.contains("embedding") || m.contains("whisper")
-        || m.startsWith("together-ai-"));
+    assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).extracting(PriceRow::model)
+        .noneMatch(m -> m.contains("embedding") || m.contains("whisper") || m.startsWith("together-ai-"));
   }
 
   @Test

@@ -95,7 +95,7 @@ class AccessLogTest {
   void textLinesCarryIdsRouteStatusTimingsTokensAndCost() throws Exception {
     try (TelemetryGateway gw = gateway("text")) {
       String line = call(gw, "gpt-4o", "log-text-1");
-      assertThat(line).startsWith("request_id=log-text-1 provider=openai model=gpt-4o response_model=gpt-4o-2024-08-06 "
+      assertThat(line).startsWith("request_id=log-text-1 provider=openai model=gpt-4o endpoint=chat response_model=gpt-4o-2024-08-06 "
           + "status=200 stream=false latency_ms=");
       assertThat(line).contains(" upstream_ms=", " prompt_tokens=24 completion_tokens=8 total_tokens=32 ",
           " cost_usd=0.00014", " finish_reason=stop");
@@ -213,9 +213,17 @@ class AccessLogTest {
     UsageRecord r = new UsageRecord("r1", 0, "openai", "gpt-4o", null, 400, false, TokenUsage.NONE, 0, null, 3, -1, null,
         "invalid_request_error", "Invalid 'messages[0].content': '" + SECRET_CONTENT + "'");
     String text = AccessLog.text(r, 3_500_000, -1, "0af7651916cd43dd8448eb211c80319c");
-    assertThat(text).isEqualTo("request_id=r1 provider=openai model=gpt-4o status=400 stream=false latency_ms=3 "
+    assertThat(text).isEqualTo("request_id=r1 provider=openai model=gpt-4o endpoint=chat status=400 stream=false latency_ms=3 "
         + "prompt_tokens=0 completion_tokens=0 total_tokens=0 cost_usd=0 error_type=invalid_request_error "
         + "trace_id=0af7651916cd43dd8448eb211c80319c");
     assertThat(AccessLog.json(r, 3_500_000, -1, null)).doesNotContain(SECRET_CONTENT).contains("\"error_type\":\"invalid_request_error\"");
+  }
+
+  @Test
+  void theEndpointIsInBothFormats() {
+    UsageRecord r = new UsageRecord("r2", 0, "openai", "text-embedding-3-small", null, 200, false, TokenUsage.of(5, 0),
+        0, null, 3, -1, null, null, null).withEndpoint("embeddings");
+    assertThat(AccessLog.text(r, 3_000_000, -1, null)).contains(" model=text-embedding-3-small endpoint=embeddings ");
+    assertThat(AccessLog.json(r, 3_000_000, -1, null)).contains("\"endpoint\":\"embeddings\"");
   }
 }

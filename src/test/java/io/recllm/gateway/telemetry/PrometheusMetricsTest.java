@@ -63,9 +63,9 @@ class PrometheusMetricsTest {
     return gw.chat(TelemetryGateway.body(model, stream), "authorization", "Bearer gateway-key");
   }
 
-  static final String[] MOCK = {"provider", "mock", "model", "echo"};
-  static final String[] SLOW = {"provider", "slow", "model", "echo"};
-  static final String[] OPENAI = {"provider", "openai", "model", "gpt-4o"};
+  static final String[] MOCK = {"provider", "mock", "model", "echo", "endpoint", "chat"};
+  static final String[] SLOW = {"provider", "slow", "model", "echo", "endpoint", "chat"};
+  static final String[] OPENAI = {"provider", "openai", "model", "gpt-4o", "endpoint", "chat"};
 
   static String[] with(String[] tags, String... more) {
     String[] out = new String[tags.length + more.length];
@@ -125,11 +125,11 @@ class PrometheusMetricsTest {
     // requests by provider, model and status
     assertThat(delta(before, after, "rec_llm_gateway_requests_total", with(MOCK, "status", "200"))).isEqualTo(4);
     assertThat(delta(before, after, "rec_llm_gateway_requests_total",
-        "provider", "mock", "model", "error-429", "status", "429")).isEqualTo(1);
+        "provider", "mock", "model", "error-429", "endpoint", "chat", "status", "429")).isEqualTo(1);
     assertThat(delta(before, after, "rec_llm_gateway_requests_total", with(SLOW, "status", "200"))).isEqualTo(2);
     assertThat(delta(before, after, "rec_llm_gateway_requests_total", with(OPENAI, "status", "200"))).isEqualTo(2);
     assertThat(delta(before, after, "rec_llm_gateway_errors_total",
-        "provider", "mock", "model", "error-429", "type", "mock_error")).isEqualTo(1);
+        "provider", "mock", "model", "error-429", "endpoint", "chat", "type", "mock_error")).isEqualTo(1);
 
     // tokens by type, exactly what the responses reported
     assertThat(delta(before, after, "rec_llm_gateway_tokens_total", with(MOCK, "type", "prompt"))).isEqualTo(prompt);

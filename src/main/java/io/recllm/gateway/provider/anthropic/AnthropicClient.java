@@ -1,5 +1,11 @@
 package io.recllm.gateway.provider.anthropic;
 
+import static io.recllm.gateway.provider.MessagesTranslation.usageOf;
+import io.recllm.gateway.provider.UpstreamSseStream;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.RawJsonObject;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.MultiMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
@@ -68,6 +74,96 @@ public final class AnthropicClient implements ProviderClient {
     body.put("stream", true);
     return api.postSse(PATH, UpstreamHttp.encode(body),
         () -> new Translator(new AnthropicStreamTranslator(System.currentTimeMillis() / 1000)));
+  }
+
+  /**
+   * {@code /v1/messages} passed through: the client's body with the model name replaced, its
+   * {@code anthropic-beta} (and {@code anthropic-version}) kept; the answer's bytes go back as sent.
+   */
+  @Override
+  public Future<ChatResult> messages(String model, ObjectNode request, MultiMap headers) {
+    api.requireKey();
+    return api.postJson(PATH, clientHeaders(headers), passThroughBody(request, model, false), (resp, buf) -> {
+      ObjectNode message = api.parseObject(buf, o -> "message".equals(o.path("type").asText()), "an Anthropic message");
+      return new ChatResult(message, usageOf(message.get("usage")), resp.header("request-id"), buf);
+    });
+  }
+
+  /** The upstream's events untouched, each as a chunk holding its data; usage is read by whoever relays them. */
+  @Override
+  public Future<ChatStream> streamMessages(String model, ObjectNode request, MultiMap headers) {
+    api.requireKey();
+    return api.postStream(PATH, clientHeaders(headers), passThroughBody(request, model, true),
+        resp -> Future.succeededFuture(new UpstreamSseStream(resp, new PassThrough(config.name()))));
+  }
+
+  @Override
+  public Future<ChatResult> countMessageTokens(String model, ObjectNode request, MultiMap headers) {
+    api.requireKey();
+    ObjectNode body = request.objectNode();
+    body.setAll(request);
+    body.put("model", model);
+    return api.postJson(PATH + "/count_tokens", clientHeaders(headers), UpstreamHttp.encode(body), (resp, buf) -> {
+      ObjectNode count = api.parseObject(buf, o -> o.has("input_tokens"), "an Anthropic token count");
+      return new ChatResult(count, io.recllm.gateway.core.TokenUsage.NONE, resp.header("request-id"), buf);
+    });
+  }
+
+  private static Buffer passThroughBody(ObjectNode request, String model, boolean stream) {
+    if (request instanceof RawJsonObject raw && raw.raw() != null && model.equals(request.path("model").asText(null))) {
+      return raw.raw(); // the client's own bytes: nothing to change
+    }
+    ObjectNode body = request.objectNode();
+    body.setAll(request); // shallow: the client's nodes are shared, never modified
+    body.put("model", model);
+    if (stream) body.put("stream", true);
+    return UpstreamHttp.encode(body);
+  }
+
+  /** The Anthropic headers a client may choose per call; the configured headers still come from the provider. */
+  private static MultiMap clientHeaders(MultiMap headers) {
+    if (headers == null) return null;
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    for (String name : new String[] {"anthropic-beta", "anthropic-version"}) {
+      String v = headers.get(name);
+      if (v != null && !v.isBlank()) out.set(name, v);
+    }
+    return out;
+  }
+
+  /** Events as sent; a stream that ends before {@code message_stop} was cut off. */
+  private static final class PassThrough implements StreamTranslator {
+    private final String provider;
+    private boolean stopped;
+    private boolean any;
+
+    PassThrough(String provider) {
+      this.provider = provider;
+    }
+
+    @Override
+    public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
+      ChatChunk chunk;
+      try {
+        chunk = ChatChunk.parse(event.data());
+      } catch (IllegalArgumentException e) {
+        throw new GatewayException.ProviderFailure("bad_upstream_stream",
+            "Provider \"" + provider + "\" sent a stream event that is not a JSON object", 200, false, e);
+      }
+      String type = chunk.json().path("type").asText("");
+      if (type.equals("error")) throw AnthropicErrors.fromResponse(500, event.data(), null);
+      if (type.equals("message_stop")) stopped = true;
+      any = true;
+      out.accept(chunk);
+    }
+
+    @Override
+    public void onEnd(Consumer<ChatChunk> out) {
+      if (stopped) return;
+      throw GatewayException.ProviderFailure.truncated(any
+          ? "Provider \"" + provider + "\" ended the stream before message_stop"
+          : "Provider \"" + provider + "\" ended the stream without sending anything", !any);
+    }
   }
 
   /** Adapts the pure translator to the stream plumbing, attaching the full usage (with cache writes). */

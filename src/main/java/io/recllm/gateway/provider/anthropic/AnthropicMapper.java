@@ -8,6 +8,7 @@ import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.MessagesTranslation;
 import java.util.Map;
 
 /**
@@ -114,13 +115,7 @@ public final class AnthropicMapper {
    * writes; OpenAI's {@code prompt_tokens} includes everything that was read, so all three are added.
    */
   public static TokenUsage usageOf(JsonNode anthropicUsage) {
-    if (anthropicUsage == null || !anthropicUsage.isObject()) return TokenUsage.NONE;
-    long input = anthropicUsage.path("input_tokens").asLong(0);
-    long cacheRead = anthropicUsage.path("cache_read_input_tokens").asLong(0);
-    long cacheWrite = anthropicUsage.path("cache_creation_input_tokens").asLong(0);
-    long output = anthropicUsage.path("output_tokens").asLong(0);
-    long prompt = input + cacheRead + cacheWrite;
-    return new TokenUsage(prompt, output, prompt + output, cacheRead, cacheWrite, 0, false);
+    return MessagesTranslation.usageOf(anthropicUsage);
   }
 
   /** The OpenAI {@code usage} object for a usage. */

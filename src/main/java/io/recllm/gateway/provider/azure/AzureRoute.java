@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Azure's two URL shapes: {@code /openai/deployments/{deployment}/chat/completions?api-version=...}, and
- * {@code /openai/v1/chat/completions} (no version, the deployment named in the body's {@code model}) when
+ * {@code /openai/v1/chat/completions} (the same for {@code /embeddings} and {@code /completions}; no version, the deployment named in the body's {@code model}) when
  * {@code api_version} is absent or {@code v1}. The body names the deployment in both: the deployments
  * API ignores it, the v1 API needs it.
  */
@@ -27,9 +27,9 @@ final class AzureRoute implements OpenAiClient.Route {
   }
 
   @Override
-  public String path(String model) {
-    if (query == null) return "/openai/v1/chat/completions";
-    return "/openai/deployments/" + upstreamModel(model) + "/chat/completions" + query;
+  public String path(String operation, String model) {
+    if (query == null) return "/openai/v1" + operation;
+    return "/openai/deployments/" + upstreamModel(model) + operation + query;
   }
 
   @Override

@@ -119,6 +119,32 @@ public final class MockClient implements ProviderClient {
     return promise.future();
   }
 
+  @Override
+  public Future<ChatResult> embeddings(String model, ObjectNode request) {
+    failIfErrorModel(model);
+    return later(MockEndpoints.embeddings(model, request));
+  }
+
+  @Override
+  public Future<ChatResult> completions(String model, ObjectNode request) {
+    failIfErrorModel(model);
+    return later(MockEndpoints.completion(model, request));
+  }
+
+  @Override
+  public Future<ChatStream> streamCompletions(String model, ObjectNode request) {
+    failIfErrorModel(model);
+    return later(new MockStream(vertx, MockEndpoints.completionChunks(model, request), settings.streamDelayMs()));
+  }
+
+  /** After {@code delay_ms}, as the chat answers come. */
+  private <T> Future<T> later(T answer) {
+    if (settings.delayMs() <= 0) return Future.succeededFuture(answer);
+    Promise<T> promise = Promise.promise();
+    vertx.setTimer(settings.delayMs(), id -> promise.complete(answer));
+    return promise.future();
+  }
+
   private void failIfErrorModel(String model) {
     Matcher m = ERROR_MODEL.matcher(model);
     if (m.matches()) {

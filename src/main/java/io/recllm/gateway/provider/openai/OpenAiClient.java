@@ -33,15 +33,20 @@ public final class OpenAiClient implements ProviderClient {
    * OpenAI's own: {@code {base_url}/chat/completions} with the model as asked.
    */
   public interface Route {
-    Route OPENAI = model -> "/chat/completions";
+    Route OPENAI = (operation, model) -> operation;
 
-    /** The path below {@code base_url}, query included. */
-    String path(String model);
+    /**
+     * The path below {@code base_url}, query included, of an operation ({@code /chat/completions},
+     * {@code /embeddings}, {@code /completions}) on a model.
+     */
+    String path(String operation, String model);
 
     default String upstreamModel(String model) {
       return model;
     }
   }
+
+  private static final String PATH = "/chat/completions";
 
   private final UpstreamApi api;
   private final ProviderConfig config;
@@ -73,8 +78,34 @@ public final class OpenAiClient implements ProviderClient {
 
   @Override
   public Future<ChatResult> chat(String model, ObjectNode request) {
+    return unary(PATH, model, request, "a chat completion JSON object");
+  }
+
+  /** Passed through: {@code encoding_format} (float or base64) and {@code dimensions} are the upstream's to honour. */
+  @Override
+  public Future<ChatResult> embeddings(String model, ObjectNode request) {
+    return unary("/embeddings", model, request, "an embeddings JSON object");
+  }
+
+  @Override
+  public Future<ChatResult> completions(String model, ObjectNode request) {
+    return unary("/completions", model, request, "a text completion JSON object");
+  }
+
+  @Override
+  public Future<ChatStream> stream(String model, ObjectNode request) {
+    return sse(PATH, model, request);
+  }
+
+  /** Legacy completions stream like chat: chunks with {@code choices[].finish_reason}, a usage chunk when asked. */
+  @Override
+  public Future<ChatStream> streamCompletions(String model, ObjectNode request) {
+    return sse("/completions", model, request);
+  }
+
+  private Future<ChatResult> unary(String operation, String model, ObjectNode request, String what) {
     api.requireKey();
-    String path = route.path(model);
+    String path = route.path(operation, model);
     String upstreamModel = route.upstreamModel(model);
     Buffer payload = unchanged(request, upstreamModel, false);
     if (payload == null) {
@@ -84,15 +115,14 @@ public final class OpenAiClient implements ProviderClient {
       payload = UpstreamHttp.encode(body);
     }
     return api.postJson(path, payload, (resp, buf) -> {
-      ObjectNode parsed = api.parseObject(buf, o -> true, "a chat completion JSON object");
+      ObjectNode parsed = api.parseObject(buf, o -> true, what);
       return new ChatResult(parsed, TokenUsage.fromOpenAi(parsed.get("usage")), resp.header("x-request-id"), buf);
     });
   }
 
-  @Override
-  public Future<ChatStream> stream(String model, ObjectNode request) {
+  private Future<ChatStream> sse(String operation, String model, ObjectNode request) {
     api.requireKey();
-    String path = route.path(model);
+    String path = route.path(operation, model);
     String upstreamModel = route.upstreamModel(model);
     Buffer payload = unchanged(request, upstreamModel, true);
     if (payload == null) {
