@@ -38,6 +38,14 @@ public interface LlmClient {
     return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
   }
 
+  /**
+   * {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}}. Not a billed call: the gateway
+   * asks the client directly, not through the chain.
+   */
+  default Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
+  }
+
   /** As {@link #call}, streamed: each event's JSON as a {@link ChatChunk}, the usage last. */
   default Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
                                         MultiMap headers) {

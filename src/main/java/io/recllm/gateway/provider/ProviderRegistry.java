@@ -86,7 +86,7 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     });
   }
 
-  /** {@code /v1/messages/count_tokens}: not a billed call, so it goes to the provider without the chain. */
+  @Override
   public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
     return call(provider, model, c -> c.countMessageTokens(model, request, headers));
   }

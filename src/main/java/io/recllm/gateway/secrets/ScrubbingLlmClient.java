@@ -55,6 +55,11 @@ public final class ScrubbingLlmClient implements LlmClient {
     return scrubbedStream(() -> delegate.streamCall(endpoint, provider, model, request, headers));
   }
 
+  @Override
+  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return scrubbed(() -> delegate.countMessageTokens(provider, model, request, headers));
+  }
+
   private Future<ChatResult> scrubbed(Supplier<Future<ChatResult>> op) {
     Future<ChatResult> f;
     try {
