@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * {@code POST /v1/chat/completions}, and the OpenAI endpoints that work the same way ({@code POST
@@ -76,12 +77,23 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       relay.start();
       return;
     }
+    completeOnce(services, ctx, call, inFlight, ErrorResponses::send, this::respond);
+  }
+
+  /**
+   * A non-streaming call through the chain, answered exactly once: by {@code respond}, by a failure
+   * ({@code sendError} writes it in the route's error shape), or by the end of a stop's grace period.
+   */
+  static void completeOnce(GatewayServices services, RoutingContext ctx, Call call, Drain.InFlight inFlight,
+                           BiConsumer<HttpServerResponse, GatewayException> sendError,
+                           Responder respond) {
     CallOutcome outcome = services.outcome();
-    AtomicBoolean finished = new AtomicBoolean(); // by the answer, or by the end of a stop's grace period
+    ModelRef ref = call.requested();
+    AtomicBoolean finished = new AtomicBoolean();
     boolean claimed = inFlight.claim(() -> {
       if (!finished.compareAndSet(false, true)) return;
       GatewayException e = Drain.shuttingDown(true).at(ref.provider(), ref.model());
-      ErrorResponses.send(ctx.response(), e);
+      sendError.accept(ctx.response(), e);
       outcome.failed(call, e, null, null, null, -1, null, null);
       inFlight.done();
     });
@@ -91,17 +103,21 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
       try {
         if (ar.succeeded()) {
-          respond(ctx.response(), call, ar.result());
+          respond.respond(ctx.response(), call, ar.result());
         } else {
           ModelRef tried = call.accountedTo();
           GatewayException e = ErrorResponses.wrap(ar.cause()).at(tried.provider(), tried.model());
-          ErrorResponses.send(ctx.response(), e);
+          sendError.accept(ctx.response(), e);
           outcome.failed(call, e, null, null, null, -1, null, null);
         }
       } finally {
         inFlight.done();
       }
     });
+  }
+
+  interface Responder {
+    void respond(HttpServerResponse response, Call call, ChatResult result);
   }
 
   private void respond(HttpServerResponse response, Call call, ChatResult result) {

@@ -16,7 +16,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /v1/messages}: Anthropic's Messages API in front of any provider. The gateway key comes as
@@ -67,32 +66,7 @@ final class MessagesHandler implements Handler<RoutingContext> {
       relay.start();
       return;
     }
-    CallOutcome outcome = services.outcome();
-    AtomicBoolean finished = new AtomicBoolean();
-    boolean claimed = inFlight.claim(() -> {
-      if (!finished.compareAndSet(false, true)) return;
-      GatewayException e = Drain.shuttingDown(true).at(ref.provider(), ref.model());
-      MessagesErrors.send(ctx.response(), e);
-      outcome.failed(call, e, null, null, null, -1, null, null);
-      inFlight.done();
-    });
-    if (!claimed) return;
-    services.telemetry().start(call);
-    services.chain().complete(call).onComplete(ar -> {
-      if (!finished.compareAndSet(false, true)) return;
-      try {
-        if (ar.succeeded()) {
-          respond(ctx.response(), call, ar.result());
-        } else {
-          ModelRef tried = call.accountedTo();
-          GatewayException e = ErrorResponses.wrap(ar.cause()).at(tried.provider(), tried.model());
-          MessagesErrors.send(ctx.response(), e);
-          outcome.failed(call, e, null, null, null, -1, null, null);
-        }
-      } finally {
-        inFlight.done();
-      }
-    });
+    ChatCompletionsHandler.completeOnce(services, ctx, call, inFlight, MessagesErrors::send, this::respond);
   }
 
   /**
@@ -110,8 +84,12 @@ final class MessagesHandler implements Handler<RoutingContext> {
       MessagesErrors.send(ctx.response(), e);
       return;
     }
-    Future<ChatResult> count = services.chain().client()
-        .countMessageTokens(ref.provider(), ref.model(), request, ctx.request().headers());
+    Future<ChatResult> count;
+    try {
+      count = services.chain().client().countMessageTokens(ref.provider(), ref.model(), request, ctx.request().headers());
+    } catch (RuntimeException e) {
+      count = Future.failedFuture(e);
+    }
     count.onComplete(ar -> {
       if (ar.failed()) {
         MessagesErrors.send(ctx.response(), ErrorResponses.wrap(ar.cause()).at(ref.provider(), ref.model()));

@@ -38,17 +38,17 @@ public interface LlmClient {
     return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
   }
 
+  /**
+   * {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}}. Not a billed call: the gateway
+   * asks the client directly, not through the chain.
+   */
+  default Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
+  }
+
   /** As {@link #call}, streamed: each event's JSON as a {@link ChatChunk}, the usage last. */
   default Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
                                         MultiMap headers) {
     return Future.failedFuture(UnsupportedEndpoint.of(endpoint));
-  }
-
-  /**
-   * {@code POST /v1/messages/count_tokens} at an Anthropic-type provider: free upstream, so not a call the
-   * chain prices or records. A client that cannot count keeps this default: a 400 {@code unsupported_endpoint}.
-   */
-  default Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
-    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
   }
 }

@@ -3,7 +3,6 @@ package io.recllm.gateway.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
-import io.recllm.gateway.config.ProviderSettingsTypes;
 import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
@@ -87,7 +86,6 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     });
   }
 
-  /** {@code /v1/messages/count_tokens}: not a billed call, so it goes to the provider without the chain. */
   @Override
   public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
     return call(provider, model, c -> c.countMessageTokens(model, request, headers));
@@ -97,9 +95,7 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     ProviderClient client = clients.get(provider);
     if (client == null) {
       return Future.failedFuture(new GatewayException.InvalidRequest("provider_not_configured", "model",
-          "Provider \"" + provider + "\" is not configured on this gateway (configured: " + String.join(", ", clients.keySet())
-              + "; presets that need only their type and key variable: "
-              + String.join(", ", ProviderSettingsTypes.installed().presets()) + ")"));
+          "Provider \"" + provider + "\" is not configured on this gateway"));
     }
     try {
       return op.apply(client).recover(t -> Future.failedFuture(tag(t, provider, model)));

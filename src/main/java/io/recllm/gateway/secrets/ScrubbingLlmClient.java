@@ -33,10 +33,6 @@ public final class ScrubbingLlmClient implements LlmClient {
     return llm instanceof ScrubbingLlmClient s ? s.delegate : llm;
   }
 
-  @Override
-  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
-    return scrubbed(() -> delegate.countMessageTokens(provider, model, request, headers));
-  }
 
   @Override
   public Future<ChatResult> chatCompletion(String provider, String model, ObjectNode request) {
@@ -58,6 +54,11 @@ public final class ScrubbingLlmClient implements LlmClient {
   public Future<ChatStream> streamCall(Endpoint endpoint, String provider, String model, ObjectNode request,
                                        MultiMap headers) {
     return scrubbedStream(() -> delegate.streamCall(endpoint, provider, model, request, headers));
+  }
+
+  @Override
+  public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
+    return scrubbed(() -> delegate.countMessageTokens(provider, model, request, headers));
   }
 
   private Future<ChatResult> scrubbed(Supplier<Future<ChatResult>> op) {
