@@ -105,7 +105,16 @@ public final class UpstreamApi {
    * to the error mapper.
    */
   public <T> Future<T> postJson(String path, Buffer payload, BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return http.post(path, jsonHeaders, payload)
+    return postJson(path, null, payload, answer);
+  }
+
+  /**
+   * As {@link #postJson(String, Buffer, BiFunction)}, with headers of this call only (a short-lived
+   * access token, say) set over the fixed ones; null for none.
+   */
+  public <T> Future<T> postJson(String path, Map<String, String> callHeaders, Buffer payload,
+                                BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
+    return http.post(path, withCall(jsonHeaders, callHeaders), payload)
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) throw error(resp, buf);
           return answer.apply(resp, buf);
@@ -117,13 +126,33 @@ public final class UpstreamApi {
    * {@code translator}, any other answer to the error mapper.
    */
   public Future<ChatStream> postSse(String path, Buffer payload, Supplier<StreamTranslator> translator) {
-    return postStream(path, payload, resp -> Future.succeededFuture(new UpstreamSseStream(resp, translator.get())));
+    return postSse(path, null, payload, translator);
+  }
+
+  /** As {@link #postSse(String, Buffer, Supplier)}, with headers of this call only; null for none. */
+  public Future<ChatStream> postSse(String path, Map<String, String> callHeaders, Buffer payload,
+                                    Supplier<StreamTranslator> translator) {
+    return postStream(path, callHeaders, payload,
+        resp -> Future.succeededFuture(new UpstreamSseStream(resp, translator.get())));
+  }
+
+  private static MultiMap withCall(MultiMap fixed, Map<String, String> callHeaders) {
+    if (callHeaders == null || callHeaders.isEmpty()) return fixed;
+    MultiMap h = HttpHeaders.headers().addAll(fixed);
+    callHeaders.forEach(h::set);
+    return h;
   }
 
   /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */
   public Future<ChatStream> postStream(String path, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return http.post(path, sseHeaders, payload).compose(resp -> {
+    return postStream(path, null, payload, accepted);
+  }
+
+  /** As {@link #postStream(String, Buffer, Function)}, with headers of this call only; null for none. */
+  public Future<ChatStream> postStream(String path, Map<String, String> callHeaders, Buffer payload,
+                                       Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
+    return http.post(path, withCall(sseHeaders, callHeaders), payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw error(resp, buf);
