@@ -69,12 +69,9 @@ final class VertexCredentials {
     try {
       GoogleCredentials c = credentials;
       if (c == null) credentials = c = GoogleCredentials.getApplicationDefault().createScoped(List.of(SCOPE));
-      c.refreshIfExpired();
+      // only called when the token in hand is not fresh by our margin, which is wider than the library's
+      c.refresh();
       AccessToken t = c.getAccessToken();
-      if (!fresh(t)) { // the library's own margin is shorter than ours
-        c.refresh();
-        t = c.getAccessToken();
-      }
       if (t == null) throw new IOException("no access token was issued");
       token = t;
       return "Bearer " + t.getTokenValue();
