@@ -28,9 +28,10 @@ class PriceTableTest {
 
   @Test
   void everyRowParses() {
-    assertThat(rows).hasSize(154);
-    assertThat(rows).extracting(PriceRow::provider).containsOnly("openai", "anthropic");
+    assertThat(rows).extracting(PriceRow::provider).containsOnly("openai", "anthropic", "gemini");
+    assertThat(rows).filteredOn(r -> r.provider().equals("openai")).hasSize(119);
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
+    assertThat(rows).filteredOn(r -> r.provider().equals("gemini")).hasSize(25);
   }
 
   @Test
