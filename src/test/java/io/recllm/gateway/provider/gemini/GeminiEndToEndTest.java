@@ -274,6 +274,20 @@ class GeminiEndToEndTest {
     assertThat(upstream.requests()).isEmpty();
   }
 
+  /** Cached prompt tokens at the cache-read rate, thinking tokens at the output rate (gemini-2.5-flash: 0.3 / 0.03 / 2.5 per 1M). */
+  @Test
+  void costCountsCachedAndThinkingTokens() throws Exception {
+    answerJson("generate_cached_content_usage.json");
+    var resp = gw.post("/v1/chat/completions", "{\"model\":\"gemini:gemini-2.5-flash\",\"cachedContent\":\"cachedContents/abc\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}");
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    JsonNode body = readTree(resp.body());
+    assertThat(body.at("/usage/completion_tokens_details/reasoning_tokens").asLong()).isEqualTo(42);
+    // (3520 - 3512) * 0.3 + 3512 * 0.03 + (2 + 42) * 2.5, per 1M tokens
+    assertThat(body.at("/x_rec_llm/cost_usd").decimalValue()).isEqualByComparingTo("0.00021776");
+    assertThat(sentBody().get("cachedContent").asText()).isEqualTo("cachedContents/abc");
+  }
+
   // ---- LangChain4j ----------------------------------------------------------------------------
 
   static OpenAiChatModel langchain() {
