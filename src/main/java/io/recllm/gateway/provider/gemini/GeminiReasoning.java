@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.RequestValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,11 +79,11 @@ final class GeminiReasoning {
   static void restoreSignatures(JsonNode details, String param, List<ObjectNode> parts,
                                 Map<String, ObjectNode> callsById) {
     if (details == null || details.isNull()) return;
-    if (!details.isArray()) throw GeminiRequestMapper.invalid("invalid_type", param, param + " must be an array");
+    if (!details.isArray()) throw RequestValues.invalid("invalid_type", param, param + " must be an array");
     List<String> unplaced = new ArrayList<>();
     for (int i = 0; i < details.size(); i++) {
       JsonNode d = details.get(i);
-      if (!d.isObject()) throw GeminiRequestMapper.invalid("invalid_type", param + "[" + i + "]", param + "[" + i + "] must be an object");
+      if (!d.isObject()) throw RequestValues.invalid("invalid_type", param + "[" + i + "]", param + "[" + i + "] must be an object");
       if (!FORMAT.equals(d.path("format").asText())) continue;
       String signature = switch (d.path("type").asText("")) {
         case "reasoning.encrypted" -> d.path("data").asText("");

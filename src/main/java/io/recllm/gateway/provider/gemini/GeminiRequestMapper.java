@@ -1,5 +1,12 @@
 package io.recllm.gateway.provider.gemini;
 
+import static io.recllm.gateway.provider.RequestValues.functionArguments;
+import static io.recllm.gateway.provider.RequestValues.invalid;
+import static io.recllm.gateway.provider.RequestValues.isWholeNumber;
+import static io.recllm.gateway.provider.RequestValues.requiredText;
+import static io.recllm.gateway.provider.RequestValues.stopSequences;
+import static io.recllm.gateway.provider.RequestValues.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,6 +43,9 @@ final class GeminiRequestMapper {
       Map.entry("webp", "image/webp"), Map.entry("gif", "image/gif"), Map.entry("heic", "image/heic"),
       Map.entry("heif", "image/heif"), Map.entry("pdf", "application/pdf"), Map.entry("mp4", "video/mp4"),
       Map.entry("mp3", "audio/mp3"), Map.entry("wav", "audio/wav"), Map.entry("txt", "text/plain"));
+
+  /** Whose content is being converted: system text only, media from users only. */
+  private enum Role { SYSTEM, USER, ASSISTANT }
 
   private final ObjectNode in;
   private final ArrayNode system = Json.MAPPER.createArrayNode();
@@ -173,8 +183,8 @@ final class GeminiRequestMapper {
       if (!msg.isObject()) throw invalid("invalid_type", at, at + " must be an object");
       String role = msg.path("role").asText("");
       switch (role) {
-        case "system", "developer" -> systemParts(msg, at).forEach(system::add);
-        case "user" -> append("user", contentParts(msg.get("content"), at, true));
+        case "system", "developer" -> contentParts(msg.get("content"), at, Role.SYSTEM).forEach(system::add);
+        case "user" -> append("user", contentParts(msg.get("content"), at, Role.USER));
         case "assistant" -> append("model", assistantParts(msg, at));
         case "tool" -> append("user", List.of(functionResponse(msg, at)));
         case "function" -> throw invalid("unsupported_value", at + ".role",
@@ -206,26 +216,6 @@ final class GeminiRequestMapper {
     parts.forEach(target::add);
   }
 
-  private List<ObjectNode> systemParts(JsonNode msg, String at) {
-    JsonNode content = msg.get("content");
-    List<ObjectNode> parts = new ArrayList<>();
-    if (content == null || content.isNull()) return parts;
-    if (content.isTextual()) {
-      addText(parts, content.asText());
-      return parts;
-    }
-    if (!content.isArray()) throw invalid("invalid_type", at + ".content", at + ".content must be a string or an array");
-    for (int j = 0; j < content.size(); j++) {
-      JsonNode part = content.get(j);
-      String partAt = at + ".content[" + j + "]";
-      if (!"text".equals(part.path("type").asText())) {
-        throw invalid("invalid_value", partAt + ".type", "Only text parts are allowed in system and developer messages");
-      }
-      addText(parts, textOf(part, partAt));
-    }
-    return parts;
-  }
-
   private List<ObjectNode> assistantParts(JsonNode msg, String at) {
     if (msg.hasNonNull("function_call")) {
       throw invalid("unsupported_value", at + ".function_call", "'function_call' is deprecated and not supported here; use 'tool_calls'");
@@ -233,7 +223,7 @@ final class GeminiRequestMapper {
     if (msg.hasNonNull("audio")) {
       throw invalid("unsupported_value", at + ".audio", "Audio is not supported by Gemini models here");
     }
-    List<ObjectNode> parts = contentParts(msg.get("content"), at, false);
+    List<ObjectNode> parts = contentParts(msg.get("content"), at, Role.ASSISTANT);
     Map<String, ObjectNode> callsById = new HashMap<>();
     JsonNode calls = msg.get("tool_calls");
     if (calls != null && !calls.isNull()) {
@@ -248,7 +238,7 @@ final class GeminiRequestMapper {
         String id = requiredText(call.get("id"), callAt + ".id");
         fc.put("id", id);
         fc.put("name", requiredText(call.path("function").get("name"), callAt + ".function.name"));
-        fc.set("args", arguments(call.path("function").get("arguments"), callAt + ".function.arguments"));
+        fc.set("args", functionArguments(call.path("function").get("arguments"), callAt + ".function.arguments", "Gemini"));
         ObjectNode part = Json.object();
         part.set("functionCall", fc);
         // Gemini's OpenAI-compatible endpoint carries the signature here; accept what its clients send back
@@ -260,24 +250,6 @@ final class GeminiRequestMapper {
     }
     GeminiReasoning.restoreSignatures(msg.get("reasoning_details"), at + ".reasoning_details", parts, callsById);
     return parts;
-  }
-
-  private static JsonNode arguments(JsonNode arguments, String param) {
-    if (arguments == null || arguments.isNull()) return Json.object();
-    if (arguments.isObject()) return arguments.deepCopy(); // some clients send the object itself
-    if (!arguments.isTextual()) throw invalid("invalid_type", param, param + " must be a JSON string");
-    String text = arguments.asText();
-    if (text.isBlank()) return Json.object();
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("invalid_value", param, param + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("invalid_value", param, param + " must be a JSON object for Gemini models");
-    }
-    return parsed;
   }
 
   private ObjectNode functionResponse(JsonNode msg, String at) {
@@ -329,7 +301,7 @@ final class GeminiRequestMapper {
     return Json.object().put("output", text);
   }
 
-  private List<ObjectNode> contentParts(JsonNode content, String at, boolean user) {
+  private List<ObjectNode> contentParts(JsonNode content, String at, Role role) {
     List<ObjectNode> parts = new ArrayList<>();
     if (content == null || content.isNull()) return parts;
     if (content.isTextual()) {
@@ -342,6 +314,10 @@ final class GeminiRequestMapper {
       String partAt = at + ".content[" + j + "]";
       if (!part.isObject()) throw invalid("invalid_type", partAt, partAt + " must be an object");
       String type = part.path("type").asText("");
+      if (role == Role.SYSTEM && !type.equals("text")) {
+        throw invalid("invalid_value", partAt + ".type", "Only text parts are allowed in system and developer messages");
+      }
+      boolean user = role == Role.USER;
       switch (type) {
         case "text" -> addText(parts, textOf(part, partAt));
         case "refusal" -> {
@@ -472,47 +448,16 @@ final class GeminiRequestMapper {
 
   // ---- small helpers --------------------------------------------------------------------------
 
-  private static ArrayNode stopSequences(JsonNode v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (v.isTextual()) {
-      out.add(v.asText());
-      return out;
-    }
-    if (!v.isArray()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-    for (JsonNode s : v) {
-      if (!s.isTextual()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-      out.add(s.asText());
-    }
-    return out;
-  }
-
   private static JsonNode number(JsonNode v, String param) {
     if (!v.isNumber()) throw invalid("invalid_type", param, "'" + param + "' must be a number");
     return v.deepCopy();
   }
 
-  /** A whole number that fits a long (anything larger would be read as a long's low bits), at least {@code min}. */
+  /** A whole number that fits a long, at least {@code min}. */
   private static long wholeNumber(JsonNode v, String param, long min) {
-    boolean whole = (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
-        && v.canConvertToLong();
-    if (!whole) throw invalid("invalid_type", param, "'" + param + "' must be an integer");
+    if (!isWholeNumber(v)) throw invalid("invalid_type", param, "'" + param + "' must be an integer");
     if (v.asLong() < min) throw invalid("invalid_value", param, "'" + param + "' must be at least " + min);
     return v.asLong();
   }
 
-  private static String text(JsonNode v, String param) {
-    if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
-    return v.asText();
-  }
-
-  static String requiredText(JsonNode v, String param) {
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
-    }
-    return v.asText();
-  }
-
-  static GatewayException.InvalidRequest invalid(String code, String param, String message) {
-    return new GatewayException.InvalidRequest(code, param, message);
-  }
 }
