@@ -4,20 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.provider.ProviderCounters;
-import io.recllm.gateway.provider.SseEvent;
-import io.recllm.gateway.provider.StreamTranslator;
 import io.recllm.gateway.provider.UpstreamApi;
 import io.recllm.gateway.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Gemini behind the OpenAI chat format: the pure {@link GeminiMapper}, {@link GeminiStreamTranslator}
@@ -69,7 +64,7 @@ public final class GeminiClient implements ProviderClient {
     String path = path(model, ":streamGenerateContent?alt=sse");
     Buffer body = UpstreamHttp.encode(GeminiMapper.toGeminiRequest(request, bareModel(model)));
     return auth().compose(headers -> api.postSse(path, headers, body,
-        () -> new Translator(new GeminiStreamTranslator(bareModel(model), System.currentTimeMillis() / 1000))));
+        () -> new GeminiStreamTranslator(bareModel(model), System.currentTimeMillis() / 1000).plumbing()));
   }
 
   private Future<Map<String, String>> auth() {
@@ -92,37 +87,5 @@ public final class GeminiClient implements ProviderClient {
           "Invalid Gemini model name '" + model + "': only letters, digits, '.', '_', '@' and '-' are allowed");
     }
     return m;
-  }
-
-  /** Adapts the pure translator to the stream plumbing, attaching the full usage. */
-  private static final class Translator implements StreamTranslator {
-    private final GeminiStreamTranslator translator;
-
-    Translator(GeminiStreamTranslator translator) {
-      this.translator = translator;
-    }
-
-    @Override
-    public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
-      emit(translator.onEvent(event), out);
-    }
-
-    @Override
-    public void onEnd(Consumer<ChatChunk> out) {
-      emit(translator.onEnd(), out);
-    }
-
-    private void emit(List<ObjectNode> chunks, Consumer<ChatChunk> out) {
-      for (ObjectNode c : chunks) {
-        JsonNode choices = c.get("choices");
-        boolean usageOnly = c.has("usage") && choices != null && choices.isEmpty();
-        if (usageOnly) {
-          for (String r : translator.finishReasons()) {
-            if (!GeminiMapper.isKnownFinishReason(r)) ProviderCounters.unknownStopReason();
-          }
-        }
-        out.accept(usageOnly ? ChatChunk.of(c, translator.usage()) : ChatChunk.of(c));
-      }
-    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.ChunkTranslator;
 import io.recllm.gateway.provider.SseEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ import java.util.TreeMap;
  * every candidate had its finish reason → the 502 {@code upstream_truncated} from {@link #onEnd}. Once
  * failed or finished, further calls return nothing; {@link #usage()} stays readable throughout.
  */
-public final class GeminiStreamTranslator {
+public final class GeminiStreamTranslator implements ChunkTranslator {
 
   /** Per candidate (choice) state. */
   private static final class Candidate {
@@ -66,6 +67,7 @@ public final class GeminiStreamTranslator {
    *
    * @throws GatewayException for a blocked prompt, an in-stream error or an unreadable event
    */
+  @Override
   public List<ObjectNode> onEvent(SseEvent event) {
     if (finished || failed) return List.of();
     JsonNode data = parse(event);
@@ -141,6 +143,7 @@ public final class GeminiStreamTranslator {
    *
    * @throws GatewayException.ProviderFailure {@code upstream_truncated} (502) when it closed before that
    */
+  @Override
   public List<ObjectNode> onEnd() {
     if (finished || failed) return List.of();
     boolean complete = started && candidates.values().stream().allMatch(c -> c.finishReason != null);
@@ -158,13 +161,15 @@ public final class GeminiStreamTranslator {
   }
 
   /** Usage so far, from the latest usageMetadata. */
+  @Override
   public TokenUsage usage() {
     return usage;
   }
 
-  /** Gemini's finish reasons so far (for counting unknown ones), in candidate order. */
-  public List<String> finishReasons() {
-    return candidates.values().stream().map(c -> c.finishReason).toList();
+  /** False when a candidate ended for a reason {@link GeminiMapper} does not know. */
+  @Override
+  public boolean knownStopReason() {
+    return candidates.values().stream().allMatch(c -> GeminiMapper.isKnownFinishReason(c.finishReason));
   }
 
   // ---- chunk shapes ---------------------------------------------------------------------------
