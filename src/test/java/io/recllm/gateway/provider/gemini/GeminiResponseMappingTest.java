@@ -62,7 +62,7 @@ class GeminiResponseMappingTest {
       Files.writeString(golden, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n",
           StandardCharsets.UTF_8);
     }
-    assertThat(actual).isEqualTo(GeminiRequestMappingTest.json(new String(GeminiStreamGoldenTest.resource("golden/gemini/" + name + ".expected.json"),
+    assertThat(actual).isEqualTo(GeminiRequestMappingTest.json(new String(io.recllm.gateway.provider.StreamGolden.resource("golden/gemini/" + name + ".expected.json"),
         StandardCharsets.UTF_8)));
   }
 
