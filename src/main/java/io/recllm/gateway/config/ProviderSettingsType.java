@@ -54,6 +54,15 @@ public interface ProviderSettingsType<S> {
     return List.of();
   }
 
+  /**
+   * The public endpoint when the provider's config has no {@code base_url} (which always overrides
+   * it), or null when {@code base_url} is required. May depend on the type's own keys (a region, say);
+   * by default the fixed {@link #defaultBaseUrl()} of a preset.
+   */
+  default String defaultBaseUrl(ConfigNode provider) {
+    return defaultBaseUrl();
+  }
+
   /** Keys of this type under {@code providers.<name>} besides the common ones; any other key is an error. */
   default Set<String> settingsKeys() {
     return Set.of();

@@ -61,6 +61,7 @@ final class ProvidersReader {
     keys.addAll(sectionKeys);
     ConfigValues.checkKeys(p, path, keys);
     String baseUrl = p.path("base_url").asText(null);
+    if (baseUrl == null && providerType.callsUpstream()) baseUrl = providerType.defaultBaseUrl(new ConfigNode(p, path));
     if (providerType.callsUpstream()) {
       if (baseUrl == null || baseUrl.isBlank()) throw new ConfigException(path + ".base_url: missing");
       ConfigValues.httpUrl(baseUrl, path + ".base_url");

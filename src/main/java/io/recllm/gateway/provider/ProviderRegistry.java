@@ -3,6 +3,7 @@ package io.recllm.gateway.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.config.ProviderSettingsTypes;
 import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
@@ -95,7 +96,9 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
     ProviderClient client = clients.get(provider);
     if (client == null) {
       return Future.failedFuture(new GatewayException.InvalidRequest("provider_not_configured", "model",
-          "Provider \"" + provider + "\" is not configured on this gateway"));
+          "Provider \"" + provider + "\" is not configured on this gateway (configured: " + String.join(", ", clients.keySet())
+              + "; presets that need only their type and key variable: "
+              + String.join(", ", ProviderSettingsTypes.installed().presets()) + ")"));
     }
     try {
       return op.apply(client).recover(t -> Future.failedFuture(tag(t, provider, model)));

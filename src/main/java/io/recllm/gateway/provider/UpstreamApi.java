@@ -124,7 +124,17 @@ public final class UpstreamApi {
    * {@code translator}, any other answer to the error mapper.
    */
   public Future<ChatStream> postSse(String path, Buffer payload, Supplier<StreamTranslator> translator) {
-    return postStream(path, payload, resp -> Future.succeededFuture(new UpstreamSseStream(resp, translator.get())));
+    return postSse(path, null, payload, translator);
+  }
+
+  /**
+   * As {@link #postSse(String, Buffer, Supplier)}, with headers of this call only (a short-lived access
+   * token, say) set over the fixed ones; null for none.
+   */
+  public Future<ChatStream> postSse(String path, MultiMap callHeaders, Buffer payload,
+                                    Supplier<StreamTranslator> translator) {
+    return postStream(path, callHeaders, payload,
+        resp -> Future.succeededFuture(new UpstreamSseStream(resp, translator.get())));
   }
 
   /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */

@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     assertFails("prot: 4000", "prot: unknown key");
     assertFails("port: abc", "port: must be a whole number, got \"abc\"");
     assertFails("port: 70000", "port: must be between 0 and 65535");
-    assertFails("providers: { x: { type: gemini } }", "providers.x.type: \"gemini\" is not a provider type");
+    assertFails("providers: { x: { type: palm } }", "providers.x.type: \"palm\" is not a provider type");
     assertFails("providers: { x: { type: openai } }", "providers.x.base_url: missing");
     assertFails("providers: { x: { type: openai, base_url: \"ftp://h\" } }", "providers.x.base_url:");
     assertFails("providers: { x: { type: openai, base_url: \"http://h\", bse: 1 } }", "providers.x.bse: unknown key");

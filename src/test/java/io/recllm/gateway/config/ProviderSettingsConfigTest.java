@@ -44,7 +44,7 @@ class ProviderSettingsConfigTest {
   @Test
   void aMissingOrUnknownTypeListsTheRegisteredTypes() {
     assertFails("providers: { x: { base_url: \"http://h\" } }", "providers.x.type: missing (one of anthropic, azure, ");
-    assertFails("providers: { x: { type: gemini } }", "providers.x.type: \"gemini\" is not a provider type (one of anthropic, azure, ");
+    assertFails("providers: { x: { type: palm } }", "providers.x.type: \"palm\" is not a provider type (one of anthropic, azure, ");
   }
 
   private static void assertFails(String yaml, String message) {

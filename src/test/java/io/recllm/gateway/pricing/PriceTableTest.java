@@ -39,6 +39,7 @@ class PriceTableTest {
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
     assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).hasSize(522)
         .extracting(PriceRow::provider).containsAll(PRESETS);
+    assertThat(rows).filteredOn(r -> r.provider().equals("gemini")).hasSize(25);
   }
 
   @Test

@@ -1,14 +1,11 @@
 package io.recllm.gateway.provider.anthropic;
 
 import static io.recllm.gateway.provider.MessagesTranslation.usageOf;
-import io.recllm.gateway.provider.UpstreamSseStream;
-import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.json.RawJsonObject;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.MultiMap;
-import com.fasterxml.jackson.databind.JsonNode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
@@ -18,8 +15,10 @@ import io.recllm.gateway.provider.SseEvent;
 import io.recllm.gateway.provider.StreamTranslator;
 import io.recllm.gateway.provider.UpstreamApi;
 import io.recllm.gateway.provider.UpstreamHttp;
+import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
-import java.util.List;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
@@ -73,7 +72,7 @@ public final class AnthropicClient implements ProviderClient {
     ObjectNode body = AnthropicMapper.toAnthropicRequest(request, model, defaultMaxTokens.applyAsInt(model));
     body.put("stream", true);
     return api.postSse(PATH, UpstreamHttp.encode(body),
-        () -> new Translator(new AnthropicStreamTranslator(System.currentTimeMillis() / 1000)));
+        () -> new AnthropicStreamTranslator(System.currentTimeMillis() / 1000).plumbing());
   }
 
   /**
@@ -163,34 +162,6 @@ public final class AnthropicClient implements ProviderClient {
       throw GatewayException.ProviderFailure.truncated(any
           ? "Provider \"" + provider + "\" ended the stream before message_stop"
           : "Provider \"" + provider + "\" ended the stream without sending anything", !any);
-    }
-  }
-
-  /** Adapts the pure translator to the stream plumbing, attaching the full usage (with cache writes). */
-  private static final class Translator implements StreamTranslator {
-    private final AnthropicStreamTranslator translator;
-
-    Translator(AnthropicStreamTranslator translator) {
-      this.translator = translator;
-    }
-
-    @Override
-    public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
-      emit(translator.onEvent(event), out);
-    }
-
-    @Override
-    public void onEnd(Consumer<ChatChunk> out) {
-      emit(translator.onEnd(), out);
-    }
-
-    private void emit(List<ObjectNode> chunks, Consumer<ChatChunk> out) {
-      for (ObjectNode c : chunks) {
-        JsonNode choices = c.get("choices");
-        boolean usageOnly = c.has("usage") && choices != null && choices.isEmpty();
-        if (usageOnly && !AnthropicMapper.isKnownStopReason(translator.stopReason())) ProviderCounters.unknownStopReason();
-        out.accept(usageOnly ? ChatChunk.of(c, translator.usage()) : ChatChunk.of(c));
-      }
     }
   }
 }

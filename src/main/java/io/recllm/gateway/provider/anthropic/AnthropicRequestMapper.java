@@ -1,6 +1,11 @@
 package io.recllm.gateway.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static io.recllm.gateway.provider.RequestValues.functionArguments;
+import static io.recllm.gateway.provider.RequestValues.isWholeNumber;
+import static io.recllm.gateway.provider.RequestValues.requiredText;
+import static io.recllm.gateway.provider.RequestValues.stopSequences;
+import static io.recllm.gateway.provider.RequestValues.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -260,28 +265,10 @@ final class AnthropicRequestMapper {
       block.put("type", "tool_use");
       block.put("id", requiredText(call.get("id"), callAt + ".id"));
       block.put("name", requiredText(call.path("function").get("name"), callAt + ".function.name"));
-      block.set("input", toolInput(call.path("function").get("arguments"), callAt + ".function.arguments"));
+      block.set("input", functionArguments(call.path("function").get("arguments"), callAt + ".function.arguments", "Anthropic"));
       blocks.add(block);
     }
     return blocks;
-  }
-
-  private static JsonNode toolInput(JsonNode arguments, String param) {
-    if (arguments == null || arguments.isNull()) return Json.object();
-    if (arguments.isObject()) return arguments.deepCopy(); // some clients send the object itself
-    if (!arguments.isTextual()) throw invalid("invalid_type", param, param + " must be a JSON string");
-    String text = arguments.asText();
-    if (text.isBlank()) return Json.object();
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("invalid_value", param, param + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("invalid_value", param, param + " must be a JSON object for Anthropic models");
-    }
-    return parsed;
   }
 
   private ObjectNode toolResult(JsonNode msg, String at) {
@@ -486,21 +473,6 @@ final class AnthropicRequestMapper {
 
   // ---- small helpers --------------------------------------------------------------------------
 
-  private static ArrayNode stopSequences(JsonNode v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (v.isTextual()) {
-      out.add(v.asText());
-    } else if (v.isArray()) {
-      for (JsonNode s : v) {
-        if (!s.isTextual()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-        out.add(s.asText());
-      }
-    } else {
-      throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-    }
-    return out;
-  }
-
   private static String serviceTier(String tier) {
     switch (tier) {
       case "auto":
@@ -512,24 +484,6 @@ final class AnthropicRequestMapper {
         throw invalid("unsupported_value", "service_tier", "service_tier '" + tier
             + "' is not available for Anthropic models. Supported: auto, default, standard_only");
     }
-  }
-
-  /** A whole number that fits a long: anything larger would be read as a long's low bits. */
-  private static boolean isWholeNumber(JsonNode v) {
-    return (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
-        && v.canConvertToLong();
-  }
-
-  private static String text(JsonNode v, String param) {
-    if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
-    return v.asText();
-  }
-
-  private static String requiredText(JsonNode v, String param) {
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
-    }
-    return v.asText();
   }
 
   static GatewayException.InvalidRequest invalid(String code, String param, String message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.ChunkTranslator;
 import io.recllm.gateway.provider.SseEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ import java.util.Map;
  * {@code stop_reason} before a clean close (the same rule as a {@code finish_reason} in OpenAI streams). Chunks returned before the failure stay valid; once failed or finished, further calls
  * return nothing. {@link #usage()} stays readable throughout, for accounting a cut-short stream.
  */
-public final class AnthropicStreamTranslator {
+public final class AnthropicStreamTranslator implements ChunkTranslator {
 
   /** Per upstream content block that is a client tool call. */
   private static final class ToolBlock {
@@ -76,6 +77,7 @@ public final class AnthropicStreamTranslator {
    *
    * @throws GatewayException for an upstream {@code error} event or an unreadable stream
    */
+  @Override
   public List<ObjectNode> onEvent(SseEvent event) {
     if (finished || failed) return List.of();
     JsonNode data = parse(event);
@@ -115,6 +117,7 @@ public final class AnthropicStreamTranslator {
    * @throws GatewayException.ProviderFailure {@code upstream_truncated} (502) when the stream ended before
    *     Anthropic said how it ended
    */
+  @Override
   public List<ObjectNode> onEnd() {
     if (finished || failed) return List.of();
     if (started && stopReason != null) return finish();
@@ -125,6 +128,7 @@ public final class AnthropicStreamTranslator {
   }
 
   /** Usage so far, in OpenAI terms: input and cache counts from message_start, the latest message_delta over them. */
+  @Override
   public TokenUsage usage() {
     if (!started) return TokenUsage.NONE;
     long prompt = inputTokens + cacheReadTokens + cacheWriteTokens;
@@ -134,6 +138,11 @@ public final class AnthropicStreamTranslator {
   /** The mapped finish reason once Anthropic sent one, else null. */
   public String finishReason() {
     return stopReason == null ? null : AnthropicMapper.finishReason(stopReason);
+  }
+
+  @Override
+  public boolean knownStopReason() {
+    return AnthropicMapper.isKnownStopReason(stopReason);
   }
 
   /** Anthropic's own stop reason, for counting unknown ones with {@link AnthropicMapper#isKnownStopReason}. */
