@@ -237,6 +237,7 @@ public final class ConfigLoader {
     keys.addAll(providerType.settingsKeys());
     checkKeys(p, path, keys);
     String baseUrl = p.path("base_url").asText(null);
+    if (baseUrl == null && providerType.callsUpstream()) baseUrl = providerType.defaultBaseUrl(new ConfigNode(p, path));
     if (providerType.callsUpstream()) {
       if (baseUrl == null || baseUrl.isBlank()) throw new ConfigException(path + ".base_url: missing");
       try {

@@ -28,6 +28,14 @@ public interface ProviderSettingsType<S> {
     return true;
   }
 
+  /**
+   * The public endpoint when the provider's mapping has no {@code base_url}; it may depend on the
+   * type's own keys (a region, say). Null, the default, makes {@code base_url} required.
+   */
+  default String defaultBaseUrl(ConfigNode provider) {
+    return null;
+  }
+
   /** Keys of this type under {@code providers.<name>} besides the common ones; any other key is an error. */
   default Set<String> settingsKeys() {
     return Set.of();

@@ -40,6 +40,11 @@ public final class UpstreamApi {
      * @param retryAfter the {@code retry-after} header, or null
      */
     GatewayException fromResponse(int status, String body, String retryAfter);
+
+    /** The same, for a mapper that reads more of the answer's head than retry-after (AWS's error type header). */
+    default GatewayException fromResponse(UpstreamHttp.UpstreamResponse response, String body) {
+      return fromResponse(response.status(), body, response.header("retry-after"));
+    }
   }
 
   /** How the provider's API key travels. */
@@ -58,9 +63,19 @@ public final class UpstreamApi {
     }
   }
 
+  /**
+   * Signs each request (AWS SigV4, say): the headers to send for that path and body. May complete
+   * later, e.g. after credentials were fetched off the event loop, but on the caller's context.
+   */
+  @FunctionalInterface
+  public interface RequestSigner {
+    Future<MultiMap> sign(String path, MultiMap headers, Buffer body);
+  }
+
   private final UpstreamHttp http;
   private final ProviderConfig config;
   private final ErrorMapper errors;
+  private final RequestSigner signer;
   // Shared by every call: Vert.x copies request headers and never writes to these.
   private final MultiMap jsonHeaders;
   private final MultiMap sseHeaders;
@@ -69,6 +84,7 @@ public final class UpstreamApi {
     this.http = b.http;
     this.config = b.http.config();
     this.errors = b.errors;
+    this.signer = b.signer;
     MultiMap h = HttpHeaders.headers()
         .set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
@@ -76,7 +92,7 @@ public final class UpstreamApi {
     if (config.hasKey() && b.auth != null) b.auth.apply(h, config.apiKey());
     config.headers().forEach(h::set); // last: an operator may override any of the above (a newer API version, say)
     this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
-    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
+    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, b.streamAccept);
   }
 
   public static Builder builder(UpstreamHttp http, ErrorMapper errors) {
@@ -105,7 +121,7 @@ public final class UpstreamApi {
    * to the error mapper.
    */
   public <T> Future<T> postJson(String path, Buffer payload, BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return http.post(path, jsonHeaders, payload)
+    return post(path, jsonHeaders, payload)
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) throw error(resp, buf);
           return answer.apply(resp, buf);
@@ -123,7 +139,7 @@ public final class UpstreamApi {
   /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */
   public Future<ChatStream> postStream(String path, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return http.post(path, sseHeaders, payload).compose(resp -> {
+    return post(path, sseHeaders, payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw error(resp, buf);
@@ -133,8 +149,13 @@ public final class UpstreamApi {
     });
   }
 
+  private Future<UpstreamHttp.UpstreamResponse> post(String path, MultiMap headers, Buffer payload) {
+    if (signer == null) return http.post(path, headers, payload);
+    return signer.sign(path, headers, payload).compose(signed -> http.post(path, signed, payload));
+  }
+
   private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
-    return errors.fromResponse(resp.status(), body.toString(), resp.header("retry-after"));
+    return errors.fromResponse(resp, body.toString());
   }
 
   /**
@@ -156,6 +177,8 @@ public final class UpstreamApi {
     private final UpstreamHttp http;
     private final ErrorMapper errors;
     private AuthHeader auth = AuthHeader.bearer();
+    private RequestSigner signer;
+    private String streamAccept = "text/event-stream";
     private final Map<String, String> fixed = new LinkedHashMap<>();
 
     private Builder(UpstreamHttp http, ErrorMapper errors) {
@@ -172,6 +195,18 @@ public final class UpstreamApi {
     /** A header every call carries, e.g. an API version; a configured header of the same name wins. */
     public Builder header(String name, String value) {
       fixed.put(name, value);
+      return this;
+    }
+
+    /** Signs every request after its headers are complete; none unless set. */
+    public Builder signer(RequestSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /** The {@code accept} of streaming requests; {@code text/event-stream} unless set. */
+    public Builder streamAccept(String mediaType) {
+      this.streamAccept = mediaType;
       return this;
     }
 
