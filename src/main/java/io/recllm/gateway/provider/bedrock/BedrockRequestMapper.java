@@ -112,7 +112,10 @@ final class BedrockRequestMapper {
       additional.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
       if (maxTokens == null) maxTokens = (long) budget + ANSWER_TOKENS_WITH_THINKING;
     }
-    if (maxTokens != null) inference.put("maxTokens", maxTokens);
+    if (maxTokens != null) {
+      if (maxTokens > Integer.MAX_VALUE) throw invalid("invalid_value", "max_tokens", "max tokens must be at most " + Integer.MAX_VALUE);
+      inference.put("maxTokens", maxTokens.intValue()); // Converse's maxTokens is a 32-bit integer
+    }
     if (!inference.isEmpty()) out.set("inferenceConfig", inference);
 
     JsonNode carriedAdditional = extras.remove("additionalModelRequestFields");
