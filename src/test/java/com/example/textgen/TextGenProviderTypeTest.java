@@ -50,7 +50,7 @@ class TextGenProviderTypeTest {
             + "default_max_new_tokens, headers, http2, max_connections, models, requires_key, timeouts, tls, type)");
     assertFails("providers: { tg: { type: textgen } }", "providers.tg.base_url: missing");
     assertFails("providers: { tg: { type: textgn } }",
-        "providers.tg.type: \"textgn\" is not a provider type (one of anthropic, mock, openai, textgen)");
+        "providers.tg.type: \"textgn\" is not a provider type (one of anthropic, bedrock, mock, openai, textgen)");
   }
 
   @Test

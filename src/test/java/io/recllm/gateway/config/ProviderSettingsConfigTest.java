@@ -43,8 +43,8 @@ class ProviderSettingsConfigTest {
 
   @Test
   void aMissingOrUnknownTypeListsTheRegisteredTypes() {
-    assertFails("providers: { x: { base_url: \"http://h\" } }", "providers.x.type: missing (one of anthropic, mock, openai");
-    assertFails("providers: { x: { type: gemini } }", "providers.x.type: \"gemini\" is not a provider type (one of anthropic, mock, openai");
+    assertFails("providers: { x: { base_url: \"http://h\" } }", "providers.x.type: missing (one of anthropic, bedrock, mock, openai");
+    assertFails("providers: { x: { type: gemini } }", "providers.x.type: \"gemini\" is not a provider type (one of anthropic, bedrock, mock, openai");
   }
 
   private static void assertFails(String yaml, String message) {
