@@ -20,14 +20,14 @@ import software.amazon.awssdk.eventstream.MessageDecoder;
  * checks each prelude's and message's CRC-32 and refuses oversized headers and payloads. A frame that
  * fails a check ends the stream with {@code bad_upstream_stream}, naming the check.
  */
-final class BedrockStreamDecoder implements UpstreamSseStream.BodyDecoder {
+public final class BedrockStreamDecoder implements UpstreamSseStream.BodyDecoder {
 
   private final BedrockStreamTranslator translator;
   private final List<Message> messages = new ArrayList<>(4);
   private final MessageDecoder frames = new MessageDecoder(messages::add);
   private boolean failed;
 
-  BedrockStreamDecoder(BedrockStreamTranslator translator) {
+  public BedrockStreamDecoder(BedrockStreamTranslator translator) {
     this.translator = translator;
   }
 
@@ -36,7 +36,7 @@ final class BedrockStreamDecoder implements UpstreamSseStream.BodyDecoder {
     feed(bytes.getBytes(), out);
   }
 
-  void feed(byte[] bytes, Consumer<ChatChunk> out) {
+  public void feed(byte[] bytes, Consumer<ChatChunk> out) {
     if (failed) return;
     GatewayException frameError = null;
     try {
