@@ -1,12 +1,12 @@
 package io.recllm.gateway.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.FieldPolicy;
+import io.recllm.gateway.provider.OpenAiJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -265,21 +265,7 @@ final class AnthropicRequestMapper {
   }
 
   private static JsonNode toolInput(JsonNode arguments, String param) {
-    if (arguments == null || arguments.isNull()) return Json.object();
-    if (arguments.isObject()) return arguments.deepCopy(); // some clients send the object itself
-    if (!arguments.isTextual()) throw invalid("invalid_type", param, param + " must be a JSON string");
-    String text = arguments.asText();
-    if (text.isBlank()) return Json.object();
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("invalid_value", param, param + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("invalid_value", param, param + " must be a JSON object for Anthropic models");
-    }
-    return parsed;
+    return OpenAiJson.toolArguments(arguments, param, "Anthropic");
   }
 
   private ObjectNode toolResult(JsonNode msg, String at) {
@@ -485,18 +471,7 @@ final class AnthropicRequestMapper {
   // ---- small helpers --------------------------------------------------------------------------
 
   private static ArrayNode stopSequences(JsonNode v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (v.isTextual()) {
-      out.add(v.asText());
-    } else if (v.isArray()) {
-      for (JsonNode s : v) {
-        if (!s.isTextual()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-        out.add(s.asText());
-      }
-    } else {
-      throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-    }
-    return out;
+    return OpenAiJson.stopSequences(v);
   }
 
   private static String serviceTier(String tier) {
@@ -514,20 +489,15 @@ final class AnthropicRequestMapper {
 
   /** A whole number that fits a long: anything larger would be read as a long's low bits. */
   private static boolean isWholeNumber(JsonNode v) {
-    return (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
-        && v.canConvertToLong();
+    return OpenAiJson.isWholeNumber(v);
   }
 
   private static String text(JsonNode v, String param) {
-    if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
-    return v.asText();
+    return OpenAiJson.text(v, param);
   }
 
   private static String requiredText(JsonNode v, String param) {
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
-    }
-    return v.asText();
+    return OpenAiJson.requiredText(v, param);
   }
 
   static GatewayException.InvalidRequest invalid(String code, String param, String message) {

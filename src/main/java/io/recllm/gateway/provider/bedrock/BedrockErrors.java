@@ -2,7 +2,7 @@ package io.recllm.gateway.provider.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.OpenAiJson;
 import io.recllm.gateway.provider.UpstreamApi;
 import io.recllm.gateway.provider.UpstreamHttp;
 import java.util.Locale;
@@ -53,11 +53,11 @@ final class BedrockErrors implements UpstreamApi.ErrorMapper {
    * @param errorTypeHeader the {@code x-amzn-ErrorType} header, or null
    */
   static GatewayException map(int status, String errorTypeHeader, String body, String retryAfter) {
-    JsonNode json = parse(body);
+    JsonNode json = OpenAiJson.lenient(body);
     String type = errorType(errorTypeHeader, json);
     String message = json.path("message").asText(json.path("Message").asText(null));
     if (message == null || message.isBlank()) {
-      message = "Bedrock answered HTTP " + status + (type != null ? " " + type : "") + describe(body);
+      message = "Bedrock answered HTTP " + status + (type != null ? " " + type : "") + OpenAiJson.describe(body, MAX_BODY_CHARS);
     }
     return byType(status, type, message, retryAfter);
   }
@@ -71,10 +71,10 @@ final class BedrockErrors implements UpstreamApi.ErrorMapper {
   static GatewayException fromStreamException(String exceptionType, String payload) {
     String type = exceptionType == null || exceptionType.isEmpty() ? null
         : Character.toUpperCase(exceptionType.charAt(0)) + exceptionType.substring(1);
-    JsonNode json = parse(payload);
+    JsonNode json = OpenAiJson.lenient(payload);
     String message = json.path("message").asText(null);
     if (message == null || message.isBlank()) {
-      message = "Bedrock ended the stream with " + (type != null ? type : "an exception") + describe(payload);
+      message = "Bedrock ended the stream with " + (type != null ? type : "an exception") + OpenAiJson.describe(payload, MAX_BODY_CHARS);
     }
     return byType(statusOf(type), type, message, null);
   }
@@ -146,22 +146,5 @@ final class BedrockErrors implements UpstreamApi.ErrorMapper {
     if (hash >= 0) raw = raw.substring(hash + 1);
     raw = raw.strip();
     return raw.isEmpty() ? null : raw;
-  }
-
-  private static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) return Json.object();
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      return node == null ? Json.object() : node;
-    } catch (Exception e) {
-      return Json.object();
-    }
-  }
-
-  static String describe(String body) {
-    if (body == null || body.isBlank()) return " with an empty body";
-    String flat = body.strip().replaceAll("\\s+", " ");
-    if (flat.length() > MAX_BODY_CHARS) flat = flat.substring(0, MAX_BODY_CHARS) + "…";
-    return ": " + flat;
   }
 }

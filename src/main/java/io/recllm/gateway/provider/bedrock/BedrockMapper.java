@@ -1,12 +1,12 @@
 package io.recllm.gateway.provider.bedrock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.OpenAiJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -86,7 +86,7 @@ public final class BedrockMapper {
         ObjectNode call = toolCalls.addObject();
         call.put("id", use.path("toolUseId").asText());
         call.put("type", "function");
-        call.putObject("function").put("name", use.path("name").asText()).put("arguments", compact(use.get("input")));
+        call.putObject("function").put("name", use.path("name").asText()).put("arguments", OpenAiJson.compact(use.get("input")));
       } else if (block.has("reasoningContent")) {
         ObjectNode detail = BedrockReasoning.detail(block.get("reasoningContent"), details.size());
         if (detail != null) {
@@ -115,7 +115,7 @@ public final class BedrockMapper {
     if (!toolCalls.isEmpty()) msg.set("tool_calls", toolCalls);
     choice.putNull("logprobs");
     choice.put("finish_reason", finishReason(answer.path("stopReason").asText(null)));
-    out.set("usage", openAiUsage(usageOf(answer.get("usage"))));
+    out.set("usage", OpenAiJson.usage(usageOf(answer.get("usage"))));
     return out;
   }
 
@@ -134,16 +134,6 @@ public final class BedrockMapper {
     return new TokenUsage(prompt, output, prompt + output, cacheRead, cacheWrite, 0, false);
   }
 
-  /** The OpenAI {@code usage} object for a usage. */
-  public static ObjectNode openAiUsage(TokenUsage usage) {
-    ObjectNode out = Json.object();
-    out.put("prompt_tokens", usage.promptTokens());
-    out.put("completion_tokens", usage.completionTokens());
-    out.put("total_tokens", usage.totalTokens());
-    out.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
-    return out;
-  }
-
   /** Converse {@code stopReason} → OpenAI {@code finish_reason}; unknown or missing → "stop". */
   public static String finishReason(String stopReason) {
     return stopReason == null ? "stop" : FINISH_REASONS.getOrDefault(stopReason, "stop");
@@ -152,14 +142,5 @@ public final class BedrockMapper {
   /** False for a stop reason this mapper does not know (or none at all): worth counting. */
   public static boolean isKnownStopReason(String stopReason) {
     return stopReason != null && FINISH_REASONS.containsKey(stopReason);
-  }
-
-  static String compact(JsonNode input) {
-    if (input == null || input.isNull()) return "{}";
-    try {
-      return Json.MAPPER.writeValueAsString(input);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // a tree always serialises
-    }
   }
 }

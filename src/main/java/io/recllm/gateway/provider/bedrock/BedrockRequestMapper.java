@@ -1,12 +1,13 @@
 package io.recllm.gateway.provider.bedrock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.FieldPolicy;
+import io.recllm.gateway.provider.OpenAiJson;
+import io.recllm.gateway.provider.OpenAiJson.DataUrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,7 @@ final class BedrockRequestMapper {
       switch (name) {
         case "model", "messages", "stream" -> { } // the model and stream flag choose the URL; messages below
         case "max_tokens", "max_completion_tokens" -> {
-          if (!isWholeNumber(v) || v.asLong() < 1) {
+          if (!OpenAiJson.isWholeNumber(v) || v.asLong() < 1) {
             throw invalid("invalid_type", name, "'" + name + "' must be a positive integer");
           }
           if (maxTokens == null || name.equals("max_completion_tokens")) maxTokens = v.asLong();
@@ -71,15 +72,15 @@ final class BedrockRequestMapper {
         case "temperature" -> inference.set("temperature", number(v, name));
         case "top_p" -> inference.set("topP", number(v, name));
         case "stop" -> {
-          ArrayNode stops = stopSequences(v);
+          ArrayNode stops = OpenAiJson.stopSequences(v);
           if (!stops.isEmpty()) inference.set("stopSequences", stops);
         }
         case "tools" -> tools = v;
         case "tool_choice" -> toolChoice = v;
-        case "reasoning_effort" -> reasoningEffort = text(v, name);
+        case "reasoning_effort" -> reasoningEffort = OpenAiJson.text(v, name);
         case "metadata" -> out.set("requestMetadata", requestMetadata(v));
         case "service_tier" -> {
-          String tier = serviceTier(text(v, name));
+          String tier = serviceTier(OpenAiJson.text(v, name));
           if (tier != null) out.putObject("serviceTier").put("type", tier);
         }
         default -> throw new IllegalStateException("BedrockFieldPolicy maps '" + name + "' but the mapper has no code for it");
@@ -233,9 +234,9 @@ final class BedrockRequestMapper {
         throw invalid("unsupported_value", callAt + ".type", "Only function tool calls are supported for Bedrock models");
       }
       ObjectNode use = Json.object();
-      use.put("toolUseId", requiredText(call.get("id"), callAt + ".id"));
-      use.put("name", requiredText(call.path("function").get("name"), callAt + ".function.name"));
-      use.set("input", toolInput(call.path("function").get("arguments"), callAt + ".function.arguments"));
+      use.put("toolUseId", OpenAiJson.requiredText(call.get("id"), callAt + ".id"));
+      use.put("name", OpenAiJson.requiredText(call.path("function").get("name"), callAt + ".function.name"));
+      use.set("input", OpenAiJson.toolArguments(call.path("function").get("arguments"), callAt + ".function.arguments", "Bedrock"));
       ObjectNode block = Json.object();
       block.set("toolUse", use);
       blocks.add(block);
@@ -244,27 +245,9 @@ final class BedrockRequestMapper {
     return blocks;
   }
 
-  private static JsonNode toolInput(JsonNode arguments, String param) {
-    if (arguments == null || arguments.isNull()) return Json.object();
-    if (arguments.isObject()) return arguments.deepCopy(); // some clients send the object itself
-    if (!arguments.isTextual()) throw invalid("invalid_type", param, param + " must be a JSON string");
-    String text = arguments.asText();
-    if (text.isBlank()) return Json.object();
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw invalid("invalid_value", param, param + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw invalid("invalid_value", param, param + " must be a JSON object for Bedrock models");
-    }
-    return parsed;
-  }
-
   private ObjectNode toolResult(JsonNode msg, String at) {
     ObjectNode result = Json.object();
-    result.put("toolUseId", requiredText(msg.get("tool_call_id"), at + ".tool_call_id"));
+    result.put("toolUseId", OpenAiJson.requiredText(msg.get("tool_call_id"), at + ".tool_call_id"));
     ArrayNode content = result.putArray("content");
     JsonNode c = msg.get("content");
     if (c == null || c.isNull() || c.isTextual()) {
@@ -361,7 +344,7 @@ final class BedrockRequestMapper {
     JsonNode image = part.get("image_url");
     JsonNode urlNode = image != null && image.isObject() ? image.get("url") : image;
     String param = at + ".image_url.url";
-    String url = requiredText(urlNode, param);
+    String url = OpenAiJson.requiredText(urlNode, param);
     ObjectNode img = Json.object();
     if (url.startsWith("data:")) {
       DataUrl data = DataUrl.parse(url, param);
@@ -402,7 +385,7 @@ final class BedrockRequestMapper {
       throw invalid("unsupported_value", at + ".file.file_id", "OpenAI file ids cannot be used with Bedrock models; send file_data");
     }
     String param = at + ".file.file_data";
-    String data = requiredText(file.get("file_data"), param);
+    String data = OpenAiJson.requiredText(file.get("file_data"), param);
     String base64;
     if (data.startsWith("data:")) {
       DataUrl url = DataUrl.parse(data, param);
@@ -428,18 +411,6 @@ final class BedrockRequestMapper {
     String cleaned = base.replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", " ").replaceAll("\\s+", " ").strip();
     if (cleaned.length() > 200) cleaned = cleaned.substring(0, 200).strip();
     return cleaned.isEmpty() ? "document " + n : cleaned;
-  }
-
-  /** {@code data:<media type>;base64,<data>}. */
-  record DataUrl(String mediaType, String base64) {
-    static DataUrl parse(String url, String param) {
-      int comma = url.indexOf(',');
-      String header = comma < 0 ? "" : url.substring(5, comma);
-      if (!header.endsWith(";base64")) {
-        throw invalid("invalid_value", param, "Data URL must be of the form data:<media type>;base64,<data>");
-      }
-      return new DataUrl(header.substring(0, header.length() - ";base64".length()), url.substring(comma + 1));
-    }
   }
 
   // ---- tools ----------------------------------------------------------------------------------
@@ -480,7 +451,7 @@ final class BedrockRequestMapper {
     }
     JsonNode fn = tool.path("function");
     ObjectNode spec = Json.object();
-    spec.put("name", requiredText(fn.get("name"), at + ".function.name"));
+    spec.put("name", OpenAiJson.requiredText(fn.get("name"), at + ".function.name"));
     String description = fn.path("description").asText("");
     if (!description.isEmpty()) spec.put("description", description);
     JsonNode params = fn.get("parameters");
@@ -515,26 +486,11 @@ final class BedrockRequestMapper {
     if (!type.equals("function")) {
       throw invalid("unsupported_value", "tool_choice.type", "tool_choice type '" + type + "' is not supported for Bedrock models");
     }
-    out.putObject("tool").put("name", requiredText(choice.path("function").get("name"), "tool_choice.function.name"));
+    out.putObject("tool").put("name", OpenAiJson.requiredText(choice.path("function").get("name"), "tool_choice.function.name"));
     return out;
   }
 
   // ---- small helpers --------------------------------------------------------------------------
-
-  private static ArrayNode stopSequences(JsonNode v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (v.isTextual()) {
-      out.add(v.asText());
-    } else if (v.isArray()) {
-      for (JsonNode s : v) {
-        if (!s.isTextual()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-        out.add(s.asText());
-      }
-    } else {
-      throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-    }
-    return out;
-  }
 
   private static ObjectNode requestMetadata(JsonNode v) {
     if (!v.isObject()) throw invalid("invalid_type", "metadata", "'metadata' must be an object");
@@ -560,24 +516,6 @@ final class BedrockRequestMapper {
   private static JsonNode number(JsonNode v, String param) {
     if (!v.isNumber()) throw invalid("invalid_type", param, "'" + param + "' must be a number");
     return v.deepCopy();
-  }
-
-  /** A whole number that fits a long: anything larger would be read as a long's low bits. */
-  private static boolean isWholeNumber(JsonNode v) {
-    return (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
-        && v.canConvertToLong();
-  }
-
-  private static String text(JsonNode v, String param) {
-    if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
-    return v.asText();
-  }
-
-  private static String requiredText(JsonNode v, String param) {
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
-    }
-    return v.asText();
   }
 
   static GatewayException.InvalidRequest invalid(String code, String param, String message) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.OpenAiJson;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -109,7 +110,7 @@ public final class BedrockStreamTranslator {
         usage = BedrockMapper.usageOf(data.get("usage"));
         ObjectNode usageChunk = header();
         usageChunk.putArray("choices");
-        usageChunk.set("usage", BedrockMapper.openAiUsage(usage));
+        usageChunk.set("usage", OpenAiJson.usage(usage));
         return List.of(usageChunk);
       default:
         return List.of(); // Bedrock may add event types; unknown ones carry nothing we can map
