@@ -86,6 +86,25 @@ public final class OpenAiJson {
     }
   }
 
+  /**
+   * Appends {@code blocks} to a provider's {@code [{"role", "content": [...]}]} turns, merged into the
+   * last turn when it has the same role: providers that need alternating turns get OpenAI's runs of one
+   * role as one turn. Nothing is appended for no blocks.
+   */
+  public static void appendTurn(ArrayNode turns, String role, java.util.List<ObjectNode> blocks) {
+    if (blocks.isEmpty()) return;
+    JsonNode last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
+    ArrayNode content;
+    if (last != null && role.equals(last.path("role").asText())) {
+      content = (ArrayNode) last.get("content");
+    } else {
+      ObjectNode turn = turns.addObject();
+      turn.put("role", role);
+      content = turn.putArray("content");
+    }
+    blocks.forEach(content::add);
+  }
+
   /** The OpenAI {@code usage} object of a translated usage; cache writes have no field there. */
   public static ObjectNode usage(TokenUsage usage) {
     ObjectNode out = Json.object();

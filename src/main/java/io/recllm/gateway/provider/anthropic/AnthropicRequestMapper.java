@@ -202,17 +202,7 @@ final class AnthropicRequestMapper {
 
   /** Anthropic needs alternating turns; OpenAI allows runs of one role, which become one turn. */
   private void append(String role, List<ObjectNode> blocks) {
-    if (blocks.isEmpty()) return;
-    JsonNode last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
-    ArrayNode content;
-    if (last != null && role.equals(last.path("role").asText())) {
-      content = (ArrayNode) last.get("content");
-    } else {
-      ObjectNode turn = turns.addObject();
-      turn.put("role", role);
-      content = turn.putArray("content");
-    }
-    blocks.forEach(content::add);
+    OpenAiJson.appendTurn(turns, role, blocks);
   }
 
   private List<ObjectNode> systemBlocks(JsonNode msg, String at) {
