@@ -204,6 +204,25 @@ class BedrockEndToEndTest {
     assertThat(Json.MAPPER.readTree(args.toString()).path("city").asText()).isEqualTo("Paris");
   }
 
+  /** A Bedrock API key in {@code api_key} is sent as a bearer token, and nothing is signed. */
+  @Test
+  void anApiKeyIsABearerTokenInsteadOfASignature() throws Exception {
+    upstream.respond((req, b) -> req.response().putHeader("content-type", "application/json")
+        .end(Fixtures.read("bedrock/converse_text_system.json")));
+    try (GatewayHarness keyed = GatewayHarness.start("""
+        providers:
+          bedrock: { type: bedrock, region: us-east-1, base_url: "http://127.0.0.1:%d", api_key: "${AWS_BEARER_TOKEN_BEDROCK}" }
+        usage: { store: memory }
+        """.formatted(upstream.port()), Map.of("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-fake-123"))) {
+      HttpResponse<String> resp = keyed.post("/v1/chat/completions", "{\"model\":\"" + NOVA + "\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+      assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    }
+    var headers = upstream.lastRequest().headers();
+    assertThat(headers.get("authorization")).isEqualTo("Bearer bedrock-api-key-fake-123");
+    assertThat(headers.contains("x-amz-date")).isFalse();
+  }
+
   // ---- failures a client sees
 
   @Test
