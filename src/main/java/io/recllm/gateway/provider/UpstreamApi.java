@@ -41,6 +41,11 @@ public final class UpstreamApi {
      *     {@link UpstreamApi#retryAfter}; or null
      */
     GatewayException fromResponse(int status, String body, String retryAfter);
+
+    /** The same, for a mapper that reads more of the answer's head than retry-after (AWS's error type header). */
+    default GatewayException fromResponse(UpstreamHttp.UpstreamResponse response, String body) {
+      return fromResponse(response.status(), body, retryAfter(response.header("retry-after-ms"), response.header("retry-after")));
+    }
   }
 
   /** How the provider's API key travels. */
@@ -59,9 +64,19 @@ public final class UpstreamApi {
     }
   }
 
+  /**
+   * Signs each request (AWS SigV4, say): the headers to send for that path and body. May complete
+   * later, e.g. after credentials were fetched off the event loop, but on the caller's context.
+   */
+  @FunctionalInterface
+  public interface RequestSigner {
+    Future<MultiMap> sign(String path, MultiMap headers, Buffer body);
+  }
+
   private final UpstreamHttp http;
   private final ProviderConfig config;
   private final ErrorMapper errors;
+  private final RequestSigner signer;
   // Shared by every call: Vert.x copies request headers and never writes to these.
   private final MultiMap jsonHeaders;
   private final MultiMap sseHeaders;
@@ -70,6 +85,7 @@ public final class UpstreamApi {
     this.http = b.http;
     this.config = b.http.config();
     this.errors = b.errors;
+    this.signer = b.signer;
     MultiMap h = HttpHeaders.headers()
         .set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
@@ -77,7 +93,7 @@ public final class UpstreamApi {
     if (config.hasKey() && b.auth != null) b.auth.apply(h, config.apiKey());
     config.headers().forEach(h::set); // last: an operator may override any of the above (a newer API version, say)
     this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
-    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
+    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, b.streamAccept);
   }
 
   public static Builder builder(UpstreamHttp http, ErrorMapper errors) {
@@ -112,7 +128,7 @@ public final class UpstreamApi {
   /** As {@link #postJson(String, Buffer, BiFunction)}, with headers of this call added (or replacing). */
   public <T> Future<T> postJson(String path, MultiMap extra, Buffer payload,
                                 BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return http.post(path, with(jsonHeaders, extra), payload)
+    return post(path, with(jsonHeaders, extra), payload)
         .compose(resp -> resp.body().map(buf -> {
           if (resp.status() / 100 != 2) throw error(resp, buf);
           return answer.apply(resp, buf);
@@ -146,7 +162,7 @@ public final class UpstreamApi {
   /** As {@link #postStream(String, Buffer, Function)}, with headers of this call added (or replacing). */
   public Future<ChatStream> postStream(String path, MultiMap extra, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return http.post(path, with(sseHeaders, extra), payload).compose(resp -> {
+    return post(path, with(sseHeaders, extra), payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
           throw error(resp, buf);
@@ -154,6 +170,11 @@ public final class UpstreamApi {
       }
       return accepted.apply(resp);
     });
+  }
+
+  private Future<UpstreamHttp.UpstreamResponse> post(String path, MultiMap headers, Buffer payload) {
+    if (signer == null) return http.post(path, headers, payload);
+    return signer.sign(path, headers, payload).compose(signed -> http.post(path, signed, payload));
   }
 
   private static MultiMap with(MultiMap base, MultiMap extra) {
@@ -164,7 +185,7 @@ public final class UpstreamApi {
   }
 
   private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
-    return errors.fromResponse(resp.status(), body.toString(), retryAfter(resp.header("retry-after-ms"), resp.header("retry-after")));
+    return errors.fromResponse(resp, body.toString());
   }
 
   /**
@@ -199,6 +220,8 @@ public final class UpstreamApi {
     private final UpstreamHttp http;
     private final ErrorMapper errors;
     private AuthHeader auth = AuthHeader.bearer();
+    private RequestSigner signer;
+    private String streamAccept = "text/event-stream";
     private final Map<String, String> fixed = new LinkedHashMap<>();
 
     private Builder(UpstreamHttp http, ErrorMapper errors) {
@@ -215,6 +238,18 @@ public final class UpstreamApi {
     /** A header every call carries, e.g. an API version; a configured header of the same name wins. */
     public Builder header(String name, String value) {
       fixed.put(name, value);
+      return this;
+    }
+
+    /** Signs every request after its headers are complete; none unless set. */
+    public Builder signer(RequestSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /** The {@code accept} of streaming requests; {@code text/event-stream} unless set. */
+    public Builder streamAccept(String mediaType) {
+      this.streamAccept = mediaType;
       return this;
     }
 

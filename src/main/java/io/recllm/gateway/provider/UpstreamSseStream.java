@@ -3,20 +3,33 @@ package io.recllm.gateway.provider;
 import io.recllm.gateway.error.GatewayException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import java.util.function.Consumer;
 
 /**
  * A {@link ChatStream} over an upstream SSE response: framing by {@link SseParser}, translation by a
  * per-provider {@link StreamTranslator}, the idle timeout between network reads, the total timeout
  * counted from the start of the call, and pause/resume mapped straight onto the upstream socket so a
- * slow client slows the upstream instead of filling memory.
+ * slow client slows the upstream instead of filling memory. An upstream with another framing (AWS's
+ * binary event stream) gives its own {@link BodyDecoder} and keeps all the rest.
  */
 public final class UpstreamSseStream implements ChatStream {
 
+  /**
+   * Response body bytes → OpenAI chunks, as they arrive; one per stream. Throws a
+   * {@link GatewayException} for an upstream error or an unreadable body.
+   */
+  public interface BodyDecoder {
+    void feed(Buffer bytes, Consumer<ChatChunk> out);
+
+    /** The upstream closed the body cleanly. */
+    void end(Consumer<ChatChunk> out);
+  }
+
   private final UpstreamHttp.UpstreamResponse upstream;
   private final HttpClientResponse response;
-  private final StreamTranslator translator;
-  private final SseParser parser;
+  private final BodyDecoder decoder;
   private final Vertx vertx;
   private final long idleMs;
   private Handler<ChatChunk> chunkHandler = c -> {};
@@ -28,18 +41,21 @@ public final class UpstreamSseStream implements ChatStream {
   private long lastReadNanos;
 
   public UpstreamSseStream(UpstreamHttp.UpstreamResponse upstream, StreamTranslator translator) {
+    this(upstream, sse(translator));
+  }
+
+  public UpstreamSseStream(UpstreamHttp.UpstreamResponse upstream, BodyDecoder decoder) {
     this.upstream = upstream;
     this.response = upstream.response();
-    this.translator = translator;
+    this.decoder = decoder;
     this.vertx = upstream.upstream().vertx();
     this.idleMs = upstream.upstream().config().timeouts().idleMs();
-    this.parser = new SseParser(event -> translator.onEvent(event, this::emit));
     response.pause();
     response.handler(buffer -> {
       if (finished) return;
       lastReadNanos = System.nanoTime();
       try {
-        parser.feed(buffer);
+        decoder.feed(buffer, this::emit);
       } catch (GatewayException e) {
         fail(e);
       } catch (RuntimeException e) {
@@ -51,8 +67,7 @@ public final class UpstreamSseStream implements ChatStream {
     response.endHandler(v -> {
       if (finished) return;
       try {
-        parser.end();
-        translator.onEnd(this::emit);
+        decoder.end(this::emit);
       } catch (GatewayException e) {
         fail(e);
         return;
@@ -74,6 +89,27 @@ public final class UpstreamSseStream implements ChatStream {
       totalTimer = -1;
       fail(upstream.upstream().totalTimeout());
     });
+  }
+
+  /** SSE framing in front of a translator. */
+  private static BodyDecoder sse(StreamTranslator translator) {
+    return new BodyDecoder() {
+      private Consumer<ChatChunk> out;
+      private final SseParser parser = new SseParser(event -> translator.onEvent(event, out));
+
+      @Override
+      public void feed(Buffer bytes, Consumer<ChatChunk> out) {
+        this.out = out;
+        parser.feed(bytes);
+      }
+
+      @Override
+      public void end(Consumer<ChatChunk> out) {
+        this.out = out;
+        parser.end();
+        translator.onEnd(out);
+      }
+    };
   }
 
   private void emit(ChatChunk chunk) {

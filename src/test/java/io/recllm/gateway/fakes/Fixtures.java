@@ -18,6 +18,16 @@ public final class Fixtures {
     }
   }
 
+  /** A fixture's exact bytes (binary wire data such as an AWS event stream). */
+  public static byte[] bytes(String path) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
+      if (in == null) throw new IllegalArgumentException("no fixture " + path);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The {@code data:} payloads of an SSE transcript, in order. */
   public static java.util.List<String> sseData(String text) {
     java.util.List<String> out = new java.util.ArrayList<>();

@@ -2,7 +2,7 @@ package io.recllm.gateway.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.OpenAiJson;
 
 /**
  * Anthropic error answers → the gateway's error hierarchy. Anthropic's body is
@@ -103,19 +103,10 @@ public final class AnthropicErrors {
   }
 
   private static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) return Json.object();
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      return node == null ? Json.object() : node;
-    } catch (Exception e) {
-      return Json.object();
-    }
+    return OpenAiJson.lenient(body);
   }
 
   private static String describe(String body) {
-    if (body == null || body.isBlank()) return " with an empty body";
-    String flat = body.strip().replaceAll("\\s+", " ");
-    if (flat.length() > MAX_BODY_CHARS) flat = flat.substring(0, MAX_BODY_CHARS) + "…";
-    return ": " + flat;
+    return OpenAiJson.describe(body, MAX_BODY_CHARS);
   }
 }

@@ -1,6 +1,5 @@
 package io.recllm.gateway.provider.anthropic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +8,7 @@ import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.MessagesTranslation;
+import io.recllm.gateway.provider.OpenAiJson;
 import java.util.Map;
 
 /**
@@ -120,12 +120,7 @@ public final class AnthropicMapper {
 
   /** The OpenAI {@code usage} object for a usage. */
   public static ObjectNode openAiUsage(TokenUsage usage) {
-    ObjectNode out = Json.object();
-    out.put("prompt_tokens", usage.promptTokens());
-    out.put("completion_tokens", usage.completionTokens());
-    out.put("total_tokens", usage.totalTokens());
-    out.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
-    return out;
+    return OpenAiJson.usage(usage);
   }
 
   /**
@@ -142,11 +137,6 @@ public final class AnthropicMapper {
   }
 
   static String compact(JsonNode input) {
-    if (input == null || input.isNull()) return "{}";
-    try {
-      return Json.MAPPER.writeValueAsString(input);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // a tree always serialises
-    }
+    return OpenAiJson.compact(input);
   }
 }

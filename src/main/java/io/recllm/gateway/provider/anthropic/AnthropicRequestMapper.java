@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.FieldPolicy;
+import io.recllm.gateway.provider.OpenAiJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,17 +208,7 @@ final class AnthropicRequestMapper {
 
   /** Anthropic needs alternating turns; OpenAI allows runs of one role, which become one turn. */
   private void append(String role, List<ObjectNode> blocks) {
-    if (blocks.isEmpty()) return;
-    JsonNode last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
-    ArrayNode content;
-    if (last != null && role.equals(last.path("role").asText())) {
-      content = (ArrayNode) last.get("content");
-    } else {
-      ObjectNode turn = turns.addObject();
-      turn.put("role", role);
-      content = turn.putArray("content");
-    }
-    blocks.forEach(content::add);
+    OpenAiJson.appendTurn(turns, role, blocks);
   }
 
   private List<ObjectNode> systemBlocks(JsonNode msg, String at) {
