@@ -43,7 +43,7 @@ public final class GatewayRouter {
     };
     ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
-        (name, type) -> services.pricing().knownModels(type));
+        (name, type) -> services.pricing().knownModels(type), services.resilience().routes().keySet());
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
       router.post(prefix + "/chat/completions").handler(drain::admit); // before the body is read
       router.post(prefix + "/chat/completions").handler(readBody).handler(chat);

@@ -9,7 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -61,22 +63,30 @@ public final class UpstreamApi {
   private final UpstreamHttp http;
   private final ProviderConfig config;
   private final ErrorMapper errors;
-  // Shared by every call: Vert.x copies request headers and never writes to these.
-  private final MultiMap jsonHeaders;
-  private final MultiMap sseHeaders;
+  // Shared by every call: Vert.x copies request headers and never writes to these. One pair per key.
+  private final KeyRing<MultiMap[]> keys;
+
+  private static final int JSON = 0;
+  private static final int SSE = 1;
 
   private UpstreamApi(Builder b) {
     this.http = b.http;
     this.config = b.http.config();
     this.errors = b.errors;
+    List<String> apiKeys = config.hasKey() ? config.apiKeys() : Collections.singletonList(null);
+    this.keys = new KeyRing<>(config.name(), apiKeys, key -> headers(b, key), System::nanoTime);
+  }
+
+  private MultiMap[] headers(Builder b, String apiKey) {
     MultiMap h = HttpHeaders.headers()
         .set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
     b.fixed.forEach(h::set);
-    if (config.hasKey() && b.auth != null) b.auth.apply(h, config.apiKey());
+    if (apiKey != null && b.auth != null) b.auth.apply(h, apiKey);
     config.headers().forEach(h::set); // last: an operator may override any of the above (a newer API version, say)
-    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
-    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream");
+    return new MultiMap[] {
+        HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json"),
+        HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "text/event-stream")};
   }
 
   public static Builder builder(UpstreamHttp http, ErrorMapper errors) {
@@ -105,9 +115,10 @@ public final class UpstreamApi {
    * to the error mapper.
    */
   public <T> Future<T> postJson(String path, Buffer payload, BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return http.post(path, jsonHeaders, payload)
+    KeyRing.Key<MultiMap[]> key = keys.pick();
+    return http.post(path, key.headers()[JSON], payload)
         .compose(resp -> resp.body().map(buf -> {
-          if (resp.status() / 100 != 2) throw error(resp, buf);
+          if (resp.status() / 100 != 2) throw error(key, resp, buf);
           return answer.apply(resp, buf);
         }));
   }
@@ -123,18 +134,47 @@ public final class UpstreamApi {
   /** As {@link #postSse}, for an adapter that looks at a 2xx answer's head before it streams it. */
   public Future<ChatStream> postStream(String path, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return http.post(path, sseHeaders, payload).compose(resp -> {
+    KeyRing.Key<MultiMap[]> key = keys.pick();
+    return http.post(path, key.headers()[SSE], payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
-          throw error(resp, buf);
+          throw error(key, resp, buf);
         });
       }
       return accepted.apply(resp);
     });
   }
 
-  private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
-    return errors.fromResponse(resp.status(), body.toString(), resp.header("retry-after"));
+  private GatewayException error(KeyRing.Key<MultiMap[]> key, UpstreamHttp.UpstreamResponse resp, Buffer body) {
+    String retryAfter = retryAfter(resp.header("retry-after-ms"), resp.header("retry-after"));
+    keys.answered(key, resp.status(), retryAfterNanos(retryAfter));
+    return errors.fromResponse(resp.status(), body.toString(), retryAfter);
+  }
+
+  /**
+   * The wait an answer asks for, as {@code retry-after} seconds: OpenAI's {@code retry-after-ms} is
+   * more precise than its whole-second {@code retry-after} and wins, written as a decimal fraction
+   * (the HTTP layer rounds it up to whole seconds for the client).
+   */
+  static String retryAfter(String retryAfterMs, String retryAfter) {
+    if (retryAfterMs != null) {
+      String ms = retryAfterMs.trim();
+      if (ms.matches("\\d{1,12}(\\.\\d{1,9})?")) {
+        return new java.math.BigDecimal(ms).movePointLeft(3).stripTrailingZeros().toPlainString();
+      }
+    }
+    return retryAfter;
+  }
+
+  /** Delta seconds as nanoseconds, or -1 (an HTTP date or nothing: the key ring's default rest). */
+  private static long retryAfterNanos(String retryAfter) {
+    if (retryAfter == null || !retryAfter.trim().matches("\\d{1,9}(\\.\\d{1,9})?")) return -1;
+    return (long) (Double.parseDouble(retryAfter.trim()) * 1_000_000_000d);
+  }
+
+  /** The provider's keys as they are taken in turn. */
+  public KeyRing<MultiMap[]> keys() {
+    return keys;
   }
 
   /**

@@ -12,7 +12,9 @@ import java.math.BigDecimal;
  * {@code errorType} is the OpenAI error type when the call failed; {@code ttftMs} is -1 for
  * non-streaming calls. {@code clientKeyId} names the client key that made the call, once the
  * gateway has per-client keys (null until then). {@code costNanoUsd} is the call's cost in nano-USD
- * (1e-9 USD, see {@link NanoUsd}), exact.
+ * (1e-9 USD, see {@link NanoUsd}), exact. {@code attempt} numbers the upstream tries of a call that was
+ * retried or failed over (each failed try is a row of its own, with the call's request id); it is 0 for
+ * a call tried once.
  */
 public record UsageRecord(
     String requestId,
@@ -32,7 +34,17 @@ public record UsageRecord(
     String errorMessage,
     String clientKeyId,
     String requestContent,
-    String responseContent) {
+    String responseContent,
+    int attempt) {
+
+  /** As the canonical constructor, for a call tried once ({@code attempt} 0: the call's own row). */
+  public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
+                     int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
+                     long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
+                     String requestContent, String responseContent) {
+    this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, 0);
+  }
 
   /** A record without client key and content, as most call sites make it. */
   public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
@@ -81,6 +93,16 @@ public record UsageRecord(
   public UsageRecord withContent(String request, String response) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, request,
-        response);
+        response, attempt);
+  }
+
+  /**
+   * The same row as upstream try number {@code n} of its call (from 1): a failed try before the last,
+   * or the call's own row after several tries. 0 is a call tried once.
+   */
+  public UsageRecord withAttempt(int n) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
+        requestContent, responseContent, n);
   }
 }
