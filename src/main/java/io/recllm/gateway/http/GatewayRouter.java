@@ -52,10 +52,14 @@ public final class GatewayRouter {
     UsageHandler usage = new UsageHandler(services.usage());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
+    // provider health for the dashboard: circuit state, error rate, latency EWMA, retries and fallbacks
+    router.get("/v1/usage/providers").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end(services.resilience().health().toJson().toString()));
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
             + ". The gateway serves POST /v1/chat/completions, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + ", GET /v1/usage/providers"
             + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
         ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));

@@ -20,6 +20,9 @@ import java.util.Map;
  *   <li>{@value #REQUEST_EXCEPTION}: the same measurements as stop (tokens are what was billed before the
  *       failure); metadata {@code request_id, provider, model, status, stream, error_type, error_message}.</li>
  * </ul>
+ * Stop and exception events of a call also carry {@code attempts}, a list of
+ * {@link io.recllm.gateway.call.Attempt} (every upstream try: provider, model, status, latency, error
+ * type), and {@code route} when the call came through one.
  */
 public record TelemetryEvent(String name, Map<String, Number> measurements, Map<String, Object> metadata) {
 
