@@ -337,7 +337,7 @@ public final class RecLlmGateway implements AutoCloseable {
         CallChain withFallbacks = chain;
         if (!chainSteps.contains(resilience.routingStep())) {
           List<CallStep> routed = new ArrayList<>(chainSteps);
-          routed.add(resilience.routingStep());
+          routed.addAll(resilience.fallbackSteps());
           withFallbacks = new CallChain(routed, scrubbed);
         }
         GatewayServices services = new GatewayServices(config, chain,

@@ -25,6 +25,7 @@ public final class Resilience {
   private final RoutingStep routing;
   private final List<CallStep> steps;
   private final ProviderHealth health;
+  private final FirstChunkStep firstChunk = new FirstChunkStep();
 
   /**
    * @param cost prices calls for {@code lowest_cost} routes (may be null when no route uses it)
@@ -58,6 +59,7 @@ public final class Resilience {
     if (settings.retrying()) all.add(new RetryStep(retries, settings.breaking() ? breakers : null, time, delay));
     if (settings.breaking()) all.add(new CircuitBreakerStep(breakers));
     if (!settings.routes().isEmpty()) all.add(new TargetStatsStep(stats, time));
+    if (settings.configured()) all.add(firstChunk); // innermost: breaker and stats see a stream that broke early
     this.steps = List.copyOf(all);
     this.health = new ProviderHealth(breakers, providers);
   }
@@ -68,6 +70,11 @@ public final class Resilience {
    */
   public RoutingStep routingStep() {
     return routing;
+  }
+
+  /** What a call with its own {@code fallbacks} needs when {@link #steps()} is empty: routing, and streams held to their first chunk. */
+  public List<CallStep> fallbackSteps() {
+    return List.of(routing, firstChunk);
   }
 
   /** Tries, failures, latency, retries, fallbacks and circuit state per provider. */

@@ -69,7 +69,7 @@ class ResilienceEndToEndTest {
   private void start(String extra, TimeSource clock) {
     String yaml = """
         providers:
-          a: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: sk-test-fake-a, timeouts: { first_byte_ms: 1000 } }
+          a: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: sk-test-fake-a, timeouts: { first_byte_ms: 1000, idle_ms: 500 } }
           b: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: sk-test-fake-b }
         pricing:
           alpha-model: { input: 10.0, output: 30.0 }
@@ -388,6 +388,28 @@ class ResilienceEndToEndTest {
     assertThat(r.body()).contains("data: [DONE]");
     assertThat(a.requests()).hasSize(1);
     assertThat(b.requests()).hasSize(1);
+  }
+
+  @Test
+  void aStreamAcceptedButSilentFailsOverBeforeItsFirstByte() throws Exception {
+    // headers at once, then nothing: the upstream accepted the call, yet the client has seen no byte
+    a.respond((req, body) -> req.response().setStatusCode(200).setChunked(true)
+        .putHeader("content-type", "text/event-stream").writeHead());
+    b.respondSse(STREAM, 0);
+    start("""
+        routes:
+          smart: { targets: [ "a:alpha-model", "b:beta-model" ] }
+        """);
+    HttpResponse<String> r = chat("smart", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-rec-llm-provider")).hasValue("b");
+    assertThat(r.body()).contains("data: [DONE]").doesNotContain("\"error\"");
+    JsonNode usageChunk = Json.MAPPER.readTree(r.body().lines().filter(l -> l.contains("x_rec_llm")).findFirst()
+        .orElseThrow().substring("data: ".length()));
+    JsonNode attempts = usageChunk.at("/x_rec_llm/attempts");
+    assertThat(attempts.findValuesAsText("provider")).containsExactly("a", "b");
+    assertThat(attempts.get(0).get("error_type").isNull()).as("the silent try failed").isFalse();
+    assertThat(usageChunk.at("/x_rec_llm/provider").asText()).isEqualTo("b");
   }
 
   @Test
