@@ -70,7 +70,8 @@ final class ProvidersReader {
     }
     List<String> apiKeys = apiKeys(p, path);
     boolean hasKeyField = p.has("api_key") && !p.get("api_key").isNull() || !apiKeys.isEmpty();
-    String apiKey = p.has("api_key") && !p.get("api_key").isNull() ? p.get("api_key").asText("").trim() : null;
+    String apiKey = !apiKeys.isEmpty() ? apiKeys.get(0)
+        : p.has("api_key") && !p.get("api_key").isNull() ? p.get("api_key").asText("").trim() : null;
     boolean requiresKey = p.has("requires_key") ? ConfigValues.bool(p.get("requires_key"), path + ".requires_key")
         : hasKeyField && providerType.callsUpstream();
     String keyEnv = keyEnvNames.get(name);
@@ -91,14 +92,12 @@ final class ProvidersReader {
 
   /**
    * {@code api_keys}: several keys the provider's calls rotate over; a key left empty (an unset
-   * variable) is dropped, so that one list serves environments with fewer keys.
+   * variable) is dropped, so that one list serves environments with fewer keys. It wins over
+   * {@code api_key}, which the built-in providers have by default.
    */
   private static List<String> apiKeys(JsonNode p, String path) {
     JsonNode keys = p.path("api_keys");
     if (ConfigValues.absent(keys)) return List.of();
-    if (p.has("api_key") && !p.get("api_key").isNull()) {
-      throw new ConfigException(path + ": set either api_key or api_keys, not both");
-    }
     List<String> out = new ArrayList<>();
     for (String k : ConfigValues.stringList(keys, path + ".api_keys")) {
       if (!k.isBlank() && !out.contains(k.trim())) out.add(k.trim());
