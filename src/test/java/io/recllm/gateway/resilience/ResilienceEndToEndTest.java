@@ -43,6 +43,7 @@ class ResilienceEndToEndTest {
   private static final String RATE_LIMITED = Fixtures.read("openai/error_429_rate_limit_exceeded.json");
   private static final String UNAUTHORIZED = Fixtures.read("openai/error_401_invalid_api_key.json");
   private static final String SERVER_ERROR = "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
+  private static final String SMART = "routes: { smart: { targets: [ \"a:alpha-model\", \"b:beta-model\" ] } }\n";
   private static final String BODY = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"}]%s}";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,6 +76,11 @@ class ResilienceEndToEndTest {
           alpha-model: { input: 10.0, output: 30.0 }
           beta-model: { input: 0.5, output: 1.5 }
         """.formatted(a.port(), b.port()) + extra;
+    startConfig(yaml, clock);
+  }
+
+  /** A whole config file, usage in memory. */
+  private void startConfig(String yaml, TimeSource clock) {
     GatewayConfig config = ConfigLoader.load(yaml, Map.of());
     config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY)).withPort(0).withHost("127.0.0.1");
     gateway = RecLlmGateway.builder(config).usageSink(records::add).resilienceTime(clock, time).start();
@@ -348,9 +354,7 @@ class ResilienceEndToEndTest {
         routes:
           smart: { targets: [ "down:alpha-model", "b:beta-model" ] }
         """.formatted(closedPort, b.port());
-    GatewayConfig config = ConfigLoader.load(yaml, Map.of());
-    config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY)).withPort(0).withHost("127.0.0.1");
-    gateway = RecLlmGateway.builder(config).usageSink(records::add).resilienceTime(time, time).start();
+    startConfig(yaml, time);
     HttpResponse<String> r = chat("smart");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode attempts = json(r).at("/x_rec_llm/attempts");
@@ -361,10 +365,7 @@ class ResilienceEndToEndTest {
   void aStalledTargetTimesOutAndTheRouteFallsOver() throws Exception {
     a.stall();
     b.respondJson(200, answer("beta-model"));
-    start("""
-        routes:
-          smart: { targets: [ "a:alpha-model", "b:beta-model" ] }
-        """);
+    start(SMART);
     HttpResponse<String> r = chat("smart");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode attempts = json(r).at("/x_rec_llm/attempts");
@@ -378,10 +379,7 @@ class ResilienceEndToEndTest {
   void aStreamFailsOverWhileNothingReachedTheClient() throws Exception {
     a.respondJson(503, SERVER_ERROR);
     b.respondSse(STREAM, 0);
-    start("""
-        routes:
-          smart: { targets: [ "a:alpha-model", "b:beta-model" ] }
-        """);
+    start(SMART);
     HttpResponse<String> r = chat("smart", ",\"stream\":true");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-rec-llm-provider")).hasValue("b");
@@ -396,10 +394,7 @@ class ResilienceEndToEndTest {
     a.respond((req, body) -> req.response().setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream").writeHead());
     b.respondSse(STREAM, 0);
-    start("""
-        routes:
-          smart: { targets: [ "a:alpha-model", "b:beta-model" ] }
-        """);
+    start(SMART);
     HttpResponse<String> r = chat("smart", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("x-rec-llm-provider")).hasValue("b");
@@ -499,9 +494,7 @@ class ResilienceEndToEndTest {
         providers:
           a: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_keys: [ sk-test-fake-1, sk-test-fake-2, sk-test-fake-3 ] }
         """.formatted(a.port());
-    GatewayConfig config = ConfigLoader.load(yaml, Map.of());
-    config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY)).withPort(0).withHost("127.0.0.1");
-    gateway = RecLlmGateway.builder(config).resilienceTime(time, time).start();
+    startConfig(yaml, time);
 
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 6; i++) statuses.add(chat("a:alpha-model").statusCode());
@@ -537,10 +530,7 @@ class ResilienceEndToEndTest {
 
   @Test
   void routesAreListedAsModels() throws Exception {
-    start("""
-        routes:
-          smart: { targets: [ "a:alpha-model", "b:beta-model" ] }
-        """);
+    start(SMART);
     JsonNode models = json(get("/v1/models")).get("data");
     assertThat(models.findValuesAsText("id")).contains("smart");
   }
