@@ -321,7 +321,7 @@ public final class RecLlmGateway implements AutoCloseable {
         Resilience resilience = new Resilience(resilienceSettings, config.providers().keySet(),
             new PriceTableCostEstimate(prices), resilienceTime,
             resilienceDelay != null ? resilienceDelay : Delay.vertx(vx));
-        resilience.health().bindTo(telemetry.meterRegistry());
+        if (resilienceSettings.configured()) resilience.health().bindTo(telemetry.meterRegistry());
         List<UsageSink> allSinks = new ArrayList<>(sinksWith(usage));
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
         if (resilienceSettings.configured()) allSinks.add(resilience.health()); // provider health reads every call

@@ -75,7 +75,8 @@ public final class CallOutcome {
     String route = call.get(ROUTE);
     if (route != null) ext.put("route", route);
     List<Attempt> attempts = call.attempts();
-    if (!attempts.isEmpty()) {
+    // a call tried once at the model it named has nothing to add: its one try is the answer above
+    if (attempts.size() > 1 || route != null) {
       ArrayNode list = ext.putArray("attempts");
       for (Attempt a : attempts) {
         ObjectNode o = list.addObject();

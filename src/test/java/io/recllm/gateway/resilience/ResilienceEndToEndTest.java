@@ -529,6 +529,19 @@ class ResilienceEndToEndTest {
   }
 
   @Test
+  void aCallTriedOnceSaysWhoAnsweredAndNoMore() throws Exception {
+    a.respondJson(200, answer("alpha-model"));
+    start("");
+    HttpResponse<String> r = chat("a:alpha-model");
+    assertThat(r.headers().firstValue("x-rec-llm-provider")).hasValue("a");
+    JsonNode ext = json(r).get("x_rec_llm");
+    assertThat(ext.get("model").asText()).isEqualTo("alpha-model");
+    assertThat(ext.has("attempts")).isFalse();
+    assertThat(ext.has("route")).isFalse();
+    assertThat(recordsOf(r, 1)).singleElement().satisfies(x -> assertThat(x.attempt()).isZero());
+  }
+
+  @Test
   void routesAreListedAsModels() throws Exception {
     start(SMART);
     JsonNode models = json(get("/v1/models")).get("data");
