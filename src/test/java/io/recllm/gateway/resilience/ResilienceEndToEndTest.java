@@ -10,7 +10,9 @@ import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.call.Attempt;
 import io.recllm.gateway.pricing.NanoUsd;
+import io.recllm.gateway.telemetry.TelemetryEvent;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageStats;
 import java.math.BigDecimal;
@@ -48,6 +50,7 @@ class ResilienceEndToEndTest {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<UsageRecord> records = new CopyOnWriteArrayList<>();
+  private final List<TelemetryEvent> events = new CopyOnWriteArrayList<>();
   private final ManualTime time = new ManualTime();
   private FakeUpstream a;
   private FakeUpstream b;
@@ -83,7 +86,8 @@ class ResilienceEndToEndTest {
   private void startConfig(String yaml, TimeSource clock) {
     GatewayConfig config = ConfigLoader.load(yaml, Map.of());
     config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY)).withPort(0).withHost("127.0.0.1");
-    gateway = RecLlmGateway.builder(config).usageSink(records::add).resilienceTime(clock, time).start();
+    gateway = RecLlmGateway.builder(config).usageSink(records::add).telemetryListener(events::add)
+        .resilienceTime(clock, time).start();
   }
 
   private void start(String extra) {
@@ -186,6 +190,11 @@ class ResilienceEndToEndTest {
     assertThat(ofB.calls()).isEqualTo(1);
     assertThat(ofB.errors()).isZero();
     assertThat(NanoUsd.toUsd(ofB.costNanoUsd())).isEqualByComparingTo(beta);
+
+    awaitTrue(() -> events.stream().anyMatch(e -> e.is(TelemetryEvent.REQUEST_STOP)));
+    TelemetryEvent stop = events.stream().filter(e -> e.is(TelemetryEvent.REQUEST_STOP)).findFirst().orElseThrow();
+    assertThat(stop.tag("route")).isEqualTo("smart");
+    assertThat((List<?>) stop.metadata().get("attempts")).extracting(x -> ((Attempt) x).provider()).containsExactly("a", "b");
 
     JsonNode log = json(get("/v1/usage/requests?limit=10")).get("data");
     assertThat(log).hasSize(2);
@@ -314,6 +323,7 @@ class ResilienceEndToEndTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(time.waitsMillis()).containsExactly(1500L);
     assertThat(a.requests()).hasSize(2);
+    assertThat(get("/metrics").body()).contains("rec_llm_gateway_retries_total{provider=\"a\"} 1.0");
     assertThat(json(r).at("/x_rec_llm/attempts")).hasSize(2);
     assertThat(json(r).at("/x_rec_llm/attempts/0/status").asInt()).isEqualTo(429);
   }
@@ -470,6 +480,7 @@ class ResilienceEndToEndTest {
     JsonNode health = json(get("/v1/usage/providers"));
     assertThat(health.at("/data/0/fallbacks").asLong()).isEqualTo(1);
     assertThat(health.at("/route_fallbacks/smart").asLong()).isEqualTo(1);
+    assertThat(get("/metrics").body()).contains("rec_llm_gateway_fallbacks_total{provider=\"a\"} 1.0");
   }
 
   // ---- keys
