@@ -50,6 +50,13 @@ def parse_args(argv):
     p.add_argument("--proxy-workers", type=int, default=2, help="nginx workers of the baseline proxy")
     p.add_argument("--ttfb-requests", type=int, default=400, help="TTFB samples per target (default 400)")
     p.add_argument("--startup-runs", type=int, default=5, help="start-up measurements (default 5)")
+    p.add_argument("--route", action="store_true",
+                   help="also measure gateway-route: the client's model is a fallback route whose first target answers")
+    p.add_argument("--chaos", action="store_true",
+                   help="also run the chaos test: one of two upstreams fails --chaos-fail-percent of calls; "
+                        "client success rate and p99 through a fallback route and straight to the failing upstream")
+    p.add_argument("--chaos-fail-percent", type=int, default=30)
+    p.add_argument("--chaos-conns", type=int, default=16)
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
                    help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
@@ -196,6 +203,41 @@ def run_profile(jar, work, upstream_url, jvm_opts, seconds, log_fn):
     return out
 
 
+ROUTE_YAML = """routes:
+  gpt-4o: { strategy: fallback, targets: [ "openai:gpt-4o", "backup:gpt-4o" ] }
+"""
+
+
+def route_providers(url):
+    return f"  backup: {{ type: openai, base_url: \"{url}\", api_key: \"sk-bench\" }}\n"
+
+
+def run_chaos(a, work, upstream, jvm_opts):
+    """One of two upstreams fails a share of calls: what clients see through a fallback route (goal: 100%
+    success with a healthy second target) and when calling the failing upstream alone, with p99."""
+    chaos = Nginx("chaos", "chaos.conf", work, services.free_port(), a.upstream_workers,
+                  {"UPSTREAM_PORT": str(upstream.port), "FAIL_PERCENT": str(a.chaos_fail_percent)}).start()
+    chaos_url = f"http://{LOOPBACK}:{chaos.port}/v1"
+    healthy_url = f"http://{LOOPBACK}:{upstream.port}/v1"
+    out = {"fail_percent": a.chaos_fail_percent, "conns": a.chaos_conns, "seconds": a.duration}
+    for name, extra in (("gateway-chaos-route", ROUTE_YAML), ("gateway-chaos-direct", "")):
+        gw = Gateway(name, a.jar, work, chaos_url, store=a.stores[0], jvm_opts=jvm_opts,
+                     extra_providers=route_providers(healthy_url), extra_yaml=extra).start()
+        try:
+            load.run_wrk(gw.port, "plain", a.chaos_conns, min(a.duration, 5))  # warm-up
+            res = load.run_wrk(gw.port, "plain", a.chaos_conns, a.duration)
+        finally:
+            gw.stop()
+        errors = sum(res["errors"].values())
+        total = res["requests"]
+        out[name] = {"requests": total, "success_rate": (total - errors) / total if total else 0.0,
+                     "p99_ms": res["latency_us"]["p99"] / 1000.0, "p50_ms": res["latency_us"]["p50"] / 1000.0}
+        log(f"  chaos {name:22s} success {out[name]['success_rate'] * 100:.2f}% of {total}, "
+            f"p50 {out[name]['p50_ms']:.2f} ms, p99 {out[name]['p99_ms']:.2f} ms")
+    chaos.stop()
+    return out
+
+
 def main(argv):
     a = parse_args(argv)
     if not os.path.exists(a.jar):
@@ -254,6 +296,11 @@ def main(argv):
             log(f"starting {name} from {compare_info[name]['jar']} (usage.store {a.stores[0]}) {a.jvm_opts}")
             compared.append(Gateway(name, cjar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts).start())
         gateways += compared
+        if a.route:
+            # same request body (model gpt-4o): a route named after the model shadows it
+            log("starting gateway-route (model gpt-4o is a fallback route: openai:gpt-4o, then backup:gpt-4o)")
+            gateways.append(Gateway("gateway-route", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
+                                    extra_providers=route_providers(upstream_url), extra_yaml=ROUTE_YAML).start())
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
@@ -283,6 +330,8 @@ def main(argv):
                 for r in results["compare"]["ratios"]:
                     log(f"  {r['mode']:6s} c={r['conns']:<3d} {main_gateway} vs {r['target']}: "
                         f"{r['rps_pct'] or 0:+.1f}% req/s, {r['cpu_pct'] or 0:+.1f}% CPU us/req")
+        if a.chaos:
+            results["chaos"] = run_chaos(a, work, upstream, jvm_opts)
         if not a.skip_ttfb:
             log(f"TTFB: {a.ttfb_requests} streaming requests per target, interleaved")
             names = [("direct", upstream.port), ("proxy", proxy.port)] + [(g.name, g.port) for g in gateways]

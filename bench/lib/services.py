@@ -145,7 +145,7 @@ class Gateway(JvmProcess):
     """The gateway from the fat jar: java [jvm opts] -jar <jar> serve --config <yaml>."""
 
     def __init__(self, name, jar, work, upstream_base_url, store="memory", jvm_opts=(), extra_yaml="",
-                 provider_extra="", java="java", env=None):
+                 provider_extra="", java="java", env=None, extra_providers=""):
         self.name = name
         self.jar = jar
         self.work = os.path.join(work, name)
@@ -159,7 +159,7 @@ class Gateway(JvmProcess):
         with open(self.config, "w") as f:
             f.write(f"host: {LOOPBACK}\nport: {self.port}\ndefault_provider: openai\n"
                     f"providers:\n  openai: {{ type: openai, base_url: \"{upstream_base_url}\", api_key: \"sk-bench\""
-                    f"{provider_extra} }}\n"
+                    f"{provider_extra} }}\n" + extra_providers
                     + store_yaml(store) + extra_yaml)
         self.proc = None
         self.log = os.path.join(self.work, "gateway.log")

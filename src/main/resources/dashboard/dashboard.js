@@ -153,8 +153,30 @@
       cell(tr, fmt.usd(e.cost_usd), e.cost_usd);
       cell(tr, e.error_type ? e.error_type + ": " + (e.error_message || "") : (e.finish_reason || ""));
       cell(tr, e.endpoint || "chat");
+      cell(tr, e.attempt ? String(e.attempt) : "", e.attempt || 0);
       return tr;
     }));
+  }
+
+  // Provider health: circuit state, error rate and latency EWMA of the upstream tries, retries and fallbacks.
+  function renderHealth(health) {
+    const body = document.querySelector("#health-table tbody");
+    body.replaceChildren(...health.data.map((p) => {
+      const tr = document.createElement("tr");
+      tr.dataset.provider = p.provider;
+      if (p.circuit_state !== "closed") tr.classList.add("error");
+      cell(tr, p.provider);
+      cell(tr, p.circuit_state);
+      cell(tr, fmt.int(p.tries), p.tries);
+      cell(tr, (p.error_rate * 100).toFixed(1) + " %", p.error_rate);
+      cell(tr, p.latency_ewma_ms === null ? "" : fmt.ms(p.latency_ewma_ms), p.latency_ewma_ms);
+      cell(tr, fmt.int(p.retries), p.retries);
+      cell(tr, fmt.int(p.fallbacks), p.fallbacks);
+      return tr;
+    }));
+    const routes = Object.entries(health.route_fallbacks || {});
+    $("route-fallbacks").textContent = routes.length
+      ? "Fallbacks by route: " + routes.map(([r, n]) => r + " " + fmt.int(n)).join(", ") : "";
   }
 
   function cssVar(name) {
@@ -254,17 +276,18 @@
     const to = $("filter-to").value;
     const provider = $("filter-provider").value;
     const today = utcToday();
-    const [range, todays, perDay, providers, requests] = await Promise.all([
+    const [range, todays, perDay, providers, requests, health] = await Promise.all([
       api("../v1/usage?" + query({ from, to, provider, group_by: "date,provider,model" })),
       api("../v1/usage?" + query({ date: today, provider, group_by: "date" })),
       api("../v1/usage?" + query({ from, to, provider, group_by: "date" })),
       api("../v1/usage?" + query({ group_by: "provider" })),
       api("../v1/usage/requests?limit=100"),
+      api("../v1/usage/providers"),
     ]);
     updateProviders(providers.data);
     const visible = provider ? requests.data.filter((r) => r.provider === provider) : requests.data;
     // Redraw only what changed: a table rebuilt every second would lose the reader's selection.
-    const snapshot = JSON.stringify([range, todays, perDay.data, visible]);
+    const snapshot = JSON.stringify([range, todays, perDay.data, visible, health]);
     if (snapshot !== state.lastSnapshot) {
       state.lastSnapshot = snapshot;
       renderCards($("range"), range.total);
@@ -272,6 +295,7 @@
       state.rows = range.data;
       renderUsageTable();
       renderRequests(visible);
+      renderHealth(health);
       renderCharts(perDay.data, visible, from, to);
     }
     state.updates++;

@@ -17,6 +17,12 @@ import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.ProviderRegistry;
 import io.recllm.gateway.provider.TokenCounter;
+import io.recllm.gateway.resilience.Delay;
+import io.recllm.gateway.resilience.PriceTableCostEstimate;
+import io.recllm.gateway.resilience.Resilience;
+import io.recllm.gateway.resilience.ResilienceSection;
+import io.recllm.gateway.resilience.ResilienceSettings;
+import io.recllm.gateway.resilience.TimeSource;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.secrets.ScrubbingLlmClient;
 import io.recllm.gateway.secrets.SecretScrubber;
@@ -153,6 +159,7 @@ public final class RecLlmGateway implements AutoCloseable {
     }
     if (registry != null) registry.close();
     services.usage().close(); // after every call was recorded, so that they are all in the final flush
+    services.resilience().health().close();
     services.telemetry().close();
     if (ownsVertx) {
       try {
@@ -204,6 +211,8 @@ public final class RecLlmGateway implements AutoCloseable {
     private final List<TelemetryListener> listeners = new ArrayList<>();
     private final List<TelemetryListener> blockingListeners = new ArrayList<>();
     private final List<CallStep> steps = new ArrayList<>();
+    private TimeSource resilienceTime = TimeSource.SYSTEM;
+    private Delay resilienceDelay;
 
     private Builder(GatewayConfig config) {
       this.config = config;
@@ -262,6 +271,16 @@ public final class RecLlmGateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The clocks of circuit breakers, latency averages and retry-after dates, and the backoff waits
+     * between retries; the system clock and Vert.x timers unless set (tests pass a manual clock).
+     */
+    public Builder resilienceTime(TimeSource time, Delay delay) {
+      this.resilienceTime = time;
+      this.resilienceDelay = delay;
+      return this;
+    }
+
     /** Attached before the first call; runs on the event loop, so it must not block. */
     public Builder telemetryListener(TelemetryListener listener) {
       this.listeners.add(listener);
@@ -303,8 +322,14 @@ public final class RecLlmGateway implements AutoCloseable {
         Telemetry telemetry = telemetryOpening.join();
         listeners.forEach(telemetry::attach);
         blockingListeners.forEach(telemetry::attachBlocking);
+        ResilienceSettings resilienceSettings = config.section(ResilienceSection.SECTION);
+        Resilience resilience = new Resilience(resilienceSettings, config.providers().keySet(),
+            new PriceTableCostEstimate(prices), resilienceTime,
+            resilienceDelay != null ? resilienceDelay : Delay.vertx(vx));
+        if (resilienceSettings.configured()) resilience.health().bindTo(telemetry.meterRegistry());
         List<UsageSink> allSinks = new ArrayList<>(sinksWith(usage));
         allSinks.add(0, telemetry); // first, so the duration it measures does not include the other sinks
+        if (resilienceSettings.configured()) allSinks.add(resilience.health()); // provider health reads every call
         // innermost, so that the log, telemetry and the usage record only ever see scrubbed failures
         LlmClient scrubbed = new ScrubbingLlmClient(llm, secrets);
         List<CallStep> chainSteps = new ArrayList<>(steps.size() + 1);
@@ -312,11 +337,18 @@ public final class RecLlmGateway implements AutoCloseable {
         // must be the outermost provider step, around every try and whatever other provider steps do
         chainSteps.add(telemetry.observationStep());
         chainSteps.addAll(steps);
+        chainSteps.addAll(resilience.steps()); // none when the config asks for no routes, retries or breakers
         CallChain chain = new CallChain(chainSteps, scrubbed);
+        CallChain withFallbacks = chain;
+        if (!chainSteps.contains(resilience.routingStep())) {
+          List<CallStep> routed = new ArrayList<>(chainSteps);
+          routed.addAll(resilience.fallbackSteps());
+          withFallbacks = new CallChain(routed, scrubbed);
+        }
         GatewayServices services = new GatewayServices(config, chain,
             new ModelParser(config.providers().keySet(), config.defaultProvider(),
                 ProviderSettingsTypes.installed().presets()), prices,
-            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());
+            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain(), resilience, withFallbacks);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         ClientConnections connections = new ClientConnections(config.connectionLimits(), telemetry.meterRegistry());

@@ -119,6 +119,17 @@ public final class Call {
     attempts.add(attempt);
   }
 
+  /**
+   * The last try, noted as answered when the upstream accepted it, failed before anything reached the
+   * client (a stream that broke before its first chunk): it becomes {@code failed}, and nobody has
+   * answered yet.
+   */
+  public void answerFailed(Attempt failed) {
+    if (attempts == null || attempts.isEmpty()) return;
+    attempts.set(attempts.size() - 1, failed);
+    answeredBy = null;
+  }
+
   /** A typed slot for one step's state on this call. Keys compare by identity: keep one per purpose. */
   public static final class Key<T> {
     private final String name;

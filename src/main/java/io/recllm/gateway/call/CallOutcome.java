@@ -1,6 +1,7 @@
 package io.recllm.gateway.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.recllm.gateway.config.GatewayConfig;
@@ -30,6 +31,9 @@ public final class CallOutcome {
 
   private static final Logger LOG = LoggerFactory.getLogger(CallOutcome.class);
   private static final Cost FREE = new Cost(0, "mock");
+
+  /** The route a call went through, set by the routing step; absent for a call naming a model directly. */
+  public static final Call.Key<String> ROUTE = new Call.Key<>("route name");
 
   private final GatewayConfig config;
   private final Pricing pricing;
@@ -65,7 +69,24 @@ public final class CallOutcome {
   public ObjectNode extension(Call call, Cost cost, long latencyMs, long ttftMs) {
     if (!config.includeExtensions()) return null;
     ObjectNode ext = Json.object();
-    ext.put("provider", call.accountedTo().provider());
+    ModelRef ref = call.accountedTo();
+    ext.put("provider", ref.provider());
+    ext.put("model", ref.model());
+    String route = call.get(ROUTE);
+    if (route != null) ext.put("route", route);
+    List<Attempt> attempts = call.attempts();
+    // a call tried once at the model it named has nothing to add: its one try is the answer above
+    if (attempts.size() > 1 || route != null) {
+      ArrayNode list = ext.putArray("attempts");
+      for (Attempt a : attempts) {
+        ObjectNode o = list.addObject();
+        o.put("provider", a.provider());
+        o.put("model", a.model());
+        o.put("status", a.status());
+        o.put("latency_ms", a.latencyMs());
+        if (a.errorType() == null) o.putNull("error_type"); else o.put("error_type", a.errorType());
+      }
+    }
     ext.put("latency_ms", latencyMs);
     // a JSON number in plain decimal: Jackson writes a double or a BigDecimal that small as 7.59E-5
     ext.putRawValue("cost_usd", new RawValue(NanoUsd.format(cost.nanoUsd())));
@@ -110,9 +131,16 @@ public final class CallOutcome {
   private void publish(Call call, int status, String responseModel, TokenUsage usage, Cost cost, long latencyMs,
                        long ttftMs, String finishReason, GatewayException e, CharSequence responseText) {
     ModelRef ref = call.accountedTo();
-    UsageRecord record = new UsageRecord(call.requestId(), System.currentTimeMillis(), ref.provider(), ref.model(),
+    long now = System.currentTimeMillis();
+    List<Attempt> attempts = call.attempts();
+    int n = attempts.size();
+    // every try before the last is a row of its own (the last one is the call's own row), counted as an
+    // error of the provider that failed it, never as the answering provider's
+    for (int i = 0; i < n - 1; i++) publishAttempt(call, attempts.get(i), i + 1, now);
+    UsageRecord record = new UsageRecord(call.requestId(), now, ref.provider(), ref.model(),
         responseModel, status, call.stream(), usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs,
         finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage(), null, null, null, call.endpoint());
+    if (n > 1) record = record.withAttempt(n);
     if (logContent()) {
       // the client's own messages, not a body a step rewrote on its way upstream
       JsonNode messages = call.clientBody().get("messages");
@@ -120,6 +148,25 @@ public final class CallOutcome {
           responseText == null ? null : responseText.toString());
     }
     publish(call, record);
+  }
+
+  /**
+   * A try that failed before the call's last one, as a request-log row of its own: the call's request id,
+   * its attempt number, the try's provider, model, status and error type. Telemetry, which sees the
+   * call with its attempts, does not get it.
+   */
+  private void publishAttempt(Call call, Attempt a, int number, long now) {
+    UsageRecord row = new UsageRecord(call.requestId(), now, a.provider(), a.model(), null, a.status(), call.stream(),
+        TokenUsage.NONE, 0L, null, a.latencyMs(), -1, null, a.errorType() != null ? a.errorType() : "api_error",
+        "attempt " + number + " failed with status " + a.status()).withEndpoint(call.endpoint()).withAttempt(number);
+    for (UsageSink sink : sinks) {
+      if (sink instanceof CallListener) continue;
+      try {
+        sink.record(row);
+      } catch (RuntimeException ex) {
+        LOG.warn("Usage sink {} failed; the call itself was not affected", sink.getClass().getName(), ex);
+      }
+    }
   }
 
   /** Hands a record with no call to every sink; a sink that fails is logged and never affects the call. */

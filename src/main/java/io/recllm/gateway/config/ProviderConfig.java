@@ -25,7 +25,29 @@ public record ProviderConfig(
     Tls tls,
     boolean http2,
     int maxConnections,
-    Object settings) {
+    Object settings,
+    List<String> apiKeys) {
+
+  /**
+   * {@code apiKeys} are the provider's keys in the order written ({@code api_keys}, or the one
+   * {@code api_key}); {@code apiKey} is the first of them.
+   */
+  public ProviderConfig {
+    if (apiKeys == null || apiKeys.isEmpty()) {
+      apiKeys = apiKey == null || apiKey.isBlank() ? List.of() : List.of(apiKey);
+    } else {
+      apiKeys = List.copyOf(apiKeys);
+      if (apiKey == null || apiKey.isBlank()) apiKey = apiKeys.get(0);
+    }
+  }
+
+  /** With the one {@code api_key} (or none). */
+  public ProviderConfig(String name, String type, String baseUrl, String apiKey, String apiKeyEnv, boolean requiresKey,
+                        Map<String, String> headers, List<String> models, Timeouts timeouts, Tls tls, boolean http2,
+                        int maxConnections, Object settings) {
+    this(name, type, baseUrl, apiKey, apiKeyEnv, requiresKey, headers, models, timeouts, tls, http2, maxConnections,
+        settings, List.of());
+  }
 
   public boolean hasKey() {
     return apiKey != null && !apiKey.isBlank();

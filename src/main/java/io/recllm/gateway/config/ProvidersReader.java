@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +19,7 @@ import java.util.Set;
 final class ProvidersReader {
 
   /** Keys every provider has; its type adds its own ({@link ProviderSettingsType#settingsKeys()}). */
-  static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "requires_key", "headers",
+  static final Set<String> PROVIDER_KEYS = Set.of("type", "base_url", "api_key", "api_keys", "requires_key", "headers",
       "models", "timeouts", "tls", "http2", "max_connections");
 
   /**
@@ -67,8 +69,10 @@ final class ProvidersReader {
       ConfigValues.httpUrl(baseUrl, path + ".base_url");
       while (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
     }
-    boolean hasKeyField = p.has("api_key") && !p.get("api_key").isNull();
-    String apiKey = hasKeyField ? p.get("api_key").asText("").trim() : null;
+    List<String> apiKeys = apiKeys(p, path);
+    boolean hasKeyField = p.has("api_key") && !p.get("api_key").isNull() || !apiKeys.isEmpty();
+    String apiKey = !apiKeys.isEmpty() ? apiKeys.get(0)
+        : p.has("api_key") && !p.get("api_key").isNull() ? p.get("api_key").asText("").trim() : null;
     boolean requiresKey = p.has("requires_key") ? ConfigValues.bool(p.get("requires_key"), path + ".requires_key")
         : hasKeyField && providerType.callsUpstream();
     String keyEnv = keyEnvNames.get(name);
@@ -83,7 +87,23 @@ final class ProvidersReader {
         p.has("max_connections")
             ? (int) ConfigValues.longValue(p.get("max_connections"), path + ".max_connections", 1, 1_000_000)
             : DEFAULT_MAX_CONNECTIONS,
-        providerType.readSettings(new ConfigNode(p, path)));
+        providerType.readSettings(new ConfigNode(p, path)),
+        apiKeys);
+  }
+
+  /**
+   * {@code api_keys}: several keys the provider's calls rotate over; a key left empty (an unset
+   * variable) is dropped, so that one list serves environments with fewer keys. It wins over
+   * {@code api_key}, which the built-in providers have by default.
+   */
+  private static List<String> apiKeys(JsonNode p, String path) {
+    JsonNode keys = p.path("api_keys");
+    if (ConfigValues.absent(keys)) return List.of();
+    List<String> out = new ArrayList<>();
+    for (String k : ConfigValues.stringList(keys, path + ".api_keys")) {
+      if (!k.isBlank() && !out.contains(k.trim())) out.add(k.trim());
+    }
+    return out;
   }
 
   private static ProviderConfig.Tls tls(JsonNode tls, String path) {

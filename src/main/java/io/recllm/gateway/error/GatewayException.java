@@ -234,6 +234,12 @@ public abstract sealed class GatewayException extends RuntimeException
       this(500, code, message, upstreamStatus, retryable, cause);
     }
 
+    /** With the upstream's {@code retry-after} (a 503 that says when to come back). */
+    public ProviderFailure(String code, String message, int upstreamStatus, boolean retryable, String retryAfter,
+                           Throwable cause) {
+      this(500, code, message, upstreamStatus, retryable, retryAfter, cause);
+    }
+
     private ProviderFailure(int status, String code, String message, int upstreamStatus, boolean retryable,
                             Throwable cause) {
       this(status, code, message, upstreamStatus, retryable, null, cause);

@@ -20,7 +20,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.recllm.gateway.resilience.RoutePlan;
+import io.recllm.gateway.resilience.RoutingStep;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -33,6 +37,11 @@ import java.util.function.BiConsumer;
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  /** Which provider answered, for clients that read headers rather than {@code x_rec_llm}. */
+  static final CharSequence PROVIDER_HEADER = HttpHeaders.createOptimized("x-rec-llm-provider");
+  /** LiteLLM's request field: models to try in order after the requested one. */
+  static final String FALLBACKS = "fallbacks";
+  private static final int MAX_FALLBACKS = 10;
 
   private final GatewayServices services;
   private final Endpoint endpoint;
@@ -53,11 +62,16 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     ObjectNode request;
     ModelRef ref;
     boolean stream;
+    List<ModelRef> fallbacks;
     try {
       request = parse(ctx.body().buffer());
       validate(endpoint, request);
       stream = endpoint != Endpoint.EMBEDDINGS && streamFlag(request);
-      ref = services.modelParser().parse(request.get("model").asText());
+      String model = request.get("model").asText();
+      RoutePlan route = services.resilience().routes().get(model);
+      // a route's name is no provider's model: its first target stands for it until routing picks one
+      ref = route != null ? route.targets().get(0) : services.modelParser().parse(model);
+      fallbacks = fallbacks(request);
     } catch (GatewayException e) {
       ErrorResponses.send(ctx.response(), e);
       return;
@@ -69,6 +83,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         .headers(ctx.request().headers())
         .endpoint(endpoint.id())
         .build();
+    if (fallbacks != null) {
+      call.put(RoutingStep.FALLBACKS, fallbacks);
+      call.body(without(request, FALLBACKS)); // the gateway's field, not the provider's
+    }
     Drain.InFlight inFlight = Drain.callOf(ctx);
     if (stream) {
       StreamRelay relay = new StreamRelay(services, ctx, call, inFlight);
@@ -99,7 +117,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     });
     if (!claimed) return;
     services.telemetry().start(call);
-    services.chain().complete(call).onComplete(ar -> {
+    services.chain(call).complete(call).onComplete(ar -> {
       if (!finished.compareAndSet(false, true)) return; // already answered and recorded as cut short
       try {
         if (ar.succeeded()) {
@@ -140,7 +158,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     if (!response.closed()) {
-      response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(out);
+      response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+          .putHeader(PROVIDER_HEADER, call.accountedTo().provider())
+          .end(out);
     }
     outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, result.finishReason(),
         outcome.logContent() ? responseText(body) : null);
@@ -152,6 +172,44 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       case COMPLETIONS -> body.path("choices").path(0).path("text").asText(null);
       default -> null; // vectors are not content worth keeping
     };
+  }
+
+  /**
+   * The request's {@code fallbacks} as provider and model (a route's name stands for its first target),
+   * or null when it has none; an empty list is none.
+   */
+  private List<ModelRef> fallbacks(ObjectNode request) {
+    JsonNode f = request.get(FALLBACKS);
+    if (f == null || f.isNull()) return null;
+    if (!f.isArray()) {
+      throw new GatewayException.InvalidRequest("invalid_type", FALLBACKS,
+          "Invalid type for 'fallbacks': expected an array of model names, got " + describe(f) + ".");
+    }
+    if (f.size() > MAX_FALLBACKS) {
+      throw new GatewayException.InvalidRequest("array_above_max_length", FALLBACKS,
+          "Invalid 'fallbacks': array too long. Expected an array with maximum length " + MAX_FALLBACKS
+              + ", but got an array with length " + f.size() + " instead.");
+    }
+    List<ModelRef> out = new ArrayList<>(f.size());
+    for (int i = 0; i < f.size(); i++) {
+      JsonNode m = f.get(i);
+      if (!m.isTextual() || m.asText().isBlank()) {
+        throw new GatewayException.InvalidRequest("invalid_type", FALLBACKS + "[" + i + "]",
+            "Invalid type for 'fallbacks[" + i + "]': expected a model name, got " + describe(m) + ".");
+      }
+      RoutePlan route = services.resilience().routes().get(m.asText());
+      out.add(route != null ? route.targets().get(0) : services.modelParser().parse(m.asText()));
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  /** A copy of {@code body} without {@code field}; the client's own body stays as it was. */
+  private static ObjectNode without(ObjectNode body, String field) {
+    ObjectNode copy = Json.object();
+    body.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals(field)) copy.set(e.getKey(), e.getValue());
+    });
+    return copy;
   }
 
   /** Some OpenAI-compatible servers answer without {@code usage}; a zero count would hide a billed call. */

@@ -33,9 +33,17 @@ public final class ErrorResponses {
     if (response.headWritten() || response.ended() || response.closed()) return;
     response.setStatusCode(e.status());
     response.putHeader("content-type", "application/json");
-    if (e.retryAfter() != null) response.putHeader("retry-after", e.retryAfter());
+    if (e.retryAfter() != null) response.putHeader("retry-after", wholeSeconds(e.retryAfter()));
     if (e instanceof GatewayException.MethodNotAllowed m) response.putHeader("allow", m.allow());
     response.end(Buffer.buffer(body(e).toString()));
+  }
+
+  /** {@code retry-after} in whole seconds, rounded up: an upstream's {@code retry-after-ms} arrives as a fraction. */
+  static String wholeSeconds(String retryAfter) {
+    int dot = retryAfter.indexOf('.');
+    if (dot < 0 || !retryAfter.matches("\\d+\\.\\d+")) return retryAfter;
+    long whole = Long.parseLong(retryAfter.substring(0, dot));
+    return String.valueOf(retryAfter.substring(dot + 1).matches("0+") ? whole : whole + 1);
   }
 
   /** The SSE event for a failure after the stream's first byte. */

@@ -46,7 +46,7 @@ public final class GatewayRouter {
     ChatCompletionsHandler embeddings = new ChatCompletionsHandler(services, Endpoint.EMBEDDINGS);
     ChatCompletionsHandler completions = new ChatCompletionsHandler(services, Endpoint.COMPLETIONS);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
-        (name, type) -> services.pricing().knownModels(type));
+        (name, type) -> services.pricing().knownModels(type), services.resilience().routes().keySet());
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
       router.post(prefix + "/chat/completions").handler(drain::admit); // before the body is read
       router.post(prefix + "/chat/completions").handler(readBody).handler(chat);
@@ -63,10 +63,14 @@ public final class GatewayRouter {
     UsageHandler usage = new UsageHandler(services.usage());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
+    // provider health for the dashboard: circuit state, error rate, latency EWMA, retries and fallbacks
+    router.get("/v1/usage/providers").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end(services.resilience().health().toJson().toString()));
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
             + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, POST /v1/messages, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + ", GET /v1/usage/providers"
             + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(
         ctx.request().method().name(), ctx.request().path(), AllowedMethods.of(router, ctx))));

@@ -1,9 +1,14 @@
 package io.recllm.gateway.http;
 
+import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallChain;
 import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.pricing.Pricing;
+import io.recllm.gateway.resilience.Resilience;
+import io.recllm.gateway.resilience.ResilienceSettings;
+import io.recllm.gateway.resilience.RoutingStep;
+import io.recllm.gateway.resilience.TimeSource;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.telemetry.Telemetry;
 import io.recllm.gateway.usage.Usage;
@@ -14,4 +19,27 @@ import io.recllm.gateway.usage.Usage;
  * and the calls a graceful stop waits for.
  */
 public record GatewayServices(GatewayConfig config, CallChain chain, ModelParser modelParser, Pricing pricing,
-                              CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain) {}
+                              CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain,
+                              Resilience resilience, CallChain withFallbacks) {
+
+  /**
+   * {@code resilience}: routes, retries, breakers and provider health; {@code withFallbacks}: the chain
+   * for a call that carries its own {@code fallbacks}, which is {@code chain} unless that has no routing
+   * step (nothing configured).
+   */
+  public GatewayServices {
+    if (withFallbacks == null) withFallbacks = chain;
+  }
+
+  /** Without routes, retries or breakers. */
+  public GatewayServices(GatewayConfig config, CallChain chain, ModelParser modelParser, Pricing pricing,
+                         CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain) {
+    this(config, chain, modelParser, pricing, outcome, usage, telemetry, drain,
+        new Resilience(ResilienceSettings.NONE, config.providers().keySet(), null, TimeSource.SYSTEM, null), null);
+  }
+
+  /** The chain for this call. */
+  CallChain chain(Call call) {
+    return call.get(RoutingStep.FALLBACKS) != null ? withFallbacks : chain;
+  }
+}

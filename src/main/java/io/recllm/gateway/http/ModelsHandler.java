@@ -6,6 +6,7 @@ import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.json.Json;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -18,10 +19,19 @@ final class ModelsHandler implements Handler<RoutingContext> {
 
   private final String body;
 
-  ModelsHandler(Iterable<ProviderConfig> providers, BiFunction<String, String, List<String>> knownModels) {
+  /** @param routes the configured routes' names, listed first: clients name them like models */
+  ModelsHandler(Iterable<ProviderConfig> providers, BiFunction<String, String, List<String>> knownModels,
+                Collection<String> routes) {
     ObjectNode root = Json.object();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
+    for (String route : routes) {
+      ObjectNode model = data.addObject();
+      model.put("id", route);
+      model.put("object", "model");
+      model.put("created", 0);
+      model.put("owned_by", "rec-llm-gateway");
+    }
     for (ProviderConfig p : providers) {
       List<String> models = !p.models().isEmpty() ? p.models() : knownModels.apply(p.name(), p.type());
       for (String m : models) {

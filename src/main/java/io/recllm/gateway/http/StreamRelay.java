@@ -69,7 +69,7 @@ final class StreamRelay {
 
   void start() {
     response.closeHandler(v -> onClientGone());
-    services.chain().stream(call).onComplete(ar -> {
+    services.chain(call).stream(call).onComplete(ar -> {
       if (ar.failed()) {
         fail(ErrorResponses.wrap(ar.cause()));
         return;
@@ -156,7 +156,8 @@ final class StreamRelay {
     response.setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
-        .putHeader("x-accel-buffering", "no"); // tell nginx-style proxies in front of us not to buffer
+        .putHeader("x-accel-buffering", "no") // tell nginx-style proxies in front of us not to buffer
+        .putHeader(ChatCompletionsHandler.PROVIDER_HEADER, call.accountedTo().provider());
   }
 
   private void onEnd() {

@@ -72,7 +72,8 @@ final class UsageFormats {
       new Column<>("client_key_id", RequestLogEntry::clientKeyId),
       new Column<>("request_content", RequestLogEntry::requestContent),
       new Column<>("response_content", RequestLogEntry::responseContent),
-      new Column<>("endpoint", RequestLogEntry::endpoint));
+      new Column<>("endpoint", RequestLogEntry::endpoint),
+      new Column<>("attempt", RequestLogEntry::attempt));
 
   static ObjectNode statsJson(UsageQuery q, List<UsageStats> rows, UsageStats total) {
     ObjectNode root = Json.object();

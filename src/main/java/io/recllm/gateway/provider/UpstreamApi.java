@@ -9,7 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -77,23 +79,31 @@ public final class UpstreamApi {
   private final ProviderConfig config;
   private final ErrorMapper errors;
   private final RequestSigner signer;
-  // Shared by every call: Vert.x copies request headers and never writes to these.
-  private final MultiMap jsonHeaders;
-  private final MultiMap sseHeaders;
+  // Shared by every call: Vert.x copies request headers and never writes to these. One pair per key.
+  private final KeyRing<MultiMap[]> keys;
+
+  private static final int JSON = 0;
+  private static final int SSE = 1;
 
   private UpstreamApi(Builder b) {
     this.http = b.http;
     this.config = b.http.config();
     this.errors = b.errors;
     this.signer = b.signer;
+    List<String> apiKeys = config.hasKey() ? config.apiKeys() : Collections.singletonList(null);
+    this.keys = new KeyRing<>(config.name(), apiKeys, key -> headers(b, key), System::nanoTime);
+  }
+
+  private MultiMap[] headers(Builder b, String apiKey) {
     MultiMap h = HttpHeaders.headers()
         .set(HttpHeaders.CONTENT_TYPE, "application/json")
         .set(HttpHeaders.USER_AGENT, ProviderKeys.USER_AGENT);
     b.fixed.forEach(h::set);
-    if (config.hasKey() && b.auth != null) b.auth.apply(h, config.apiKey());
+    if (apiKey != null && b.auth != null) b.auth.apply(h, apiKey);
     config.headers().forEach(h::set); // last: an operator may override any of the above (a newer API version, say)
-    this.jsonHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json");
-    this.sseHeaders = HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, b.streamAccept);
+    return new MultiMap[] {
+        HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, "application/json"),
+        HttpHeaders.headers().addAll(h).set(HttpHeaders.ACCEPT, b.streamAccept)};
   }
 
   public static Builder builder(UpstreamHttp http, ErrorMapper errors) {
@@ -128,9 +138,10 @@ public final class UpstreamApi {
   /** As {@link #postJson(String, Buffer, BiFunction)}, with headers of this call added (or replacing). */
   public <T> Future<T> postJson(String path, MultiMap extra, Buffer payload,
                                 BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
-    return post(path, with(jsonHeaders, extra), payload)
+    KeyRing.Key<MultiMap[]> key = keys.pick();
+    return post(path, with(key.headers()[JSON], extra), payload)
         .compose(resp -> resp.body().map(buf -> {
-          if (resp.status() / 100 != 2) throw error(resp, buf);
+          if (resp.status() / 100 != 2) throw error(key, resp, buf);
           return answer.apply(resp, buf);
         }));
   }
@@ -162,10 +173,11 @@ public final class UpstreamApi {
   /** As {@link #postStream(String, Buffer, Function)}, with headers of this call added (or replacing). */
   public Future<ChatStream> postStream(String path, MultiMap extra, Buffer payload,
                                        Function<UpstreamHttp.UpstreamResponse, Future<ChatStream>> accepted) {
-    return post(path, with(sseHeaders, extra), payload).compose(resp -> {
+    KeyRing.Key<MultiMap[]> key = keys.pick();
+    return post(path, with(key.headers()[SSE], extra), payload).compose(resp -> {
       if (resp.status() / 100 != 2) {
         return resp.body().map(buf -> {
-          throw error(resp, buf);
+          throw error(key, resp, buf);
         });
       }
       return accepted.apply(resp);
@@ -184,21 +196,36 @@ public final class UpstreamApi {
     return out;
   }
 
-  private GatewayException error(UpstreamHttp.UpstreamResponse resp, Buffer body) {
+  private GatewayException error(KeyRing.Key<MultiMap[]> key, UpstreamHttp.UpstreamResponse resp, Buffer body) {
+    String retryAfter = retryAfter(resp.header("retry-after-ms"), resp.header("retry-after"));
+    keys.answered(key, resp.status(), retryAfterNanos(retryAfter));
     return errors.fromResponse(resp, body.toString());
   }
 
   /**
-   * {@code retry-after-ms} (milliseconds; OpenAI and Azure send it, and OpenAI's SDKs prefer it) in
-   * whole seconds, rounded up, else {@code retry-after} as sent. Whole seconds because the value goes
-   * on to clients as their {@code retry-after}, which many parse only as an integer or a date.
+   * The wait an answer asks for, as {@code retry-after} seconds: OpenAI's {@code retry-after-ms} is
+   * more precise than its whole-second {@code retry-after} and wins, written as a decimal fraction
+   * (the HTTP layer rounds it up to whole seconds for the client).
    */
   public static String retryAfter(String retryAfterMs, String retryAfter) {
-    if (retryAfterMs != null && retryAfterMs.trim().matches("\\d{1,15}(\\.\\d{1,9})?")) {
-      return new java.math.BigDecimal(retryAfterMs.trim()).movePointLeft(3)
-          .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
+    if (retryAfterMs != null) {
+      String ms = retryAfterMs.trim();
+      if (ms.matches("\\d{1,12}(\\.\\d{1,9})?")) {
+        return new java.math.BigDecimal(ms).movePointLeft(3).stripTrailingZeros().toPlainString();
+      }
     }
     return retryAfter;
+  }
+
+  /** Delta seconds as nanoseconds, or -1 (an HTTP date or nothing: the key ring's default rest). */
+  private static long retryAfterNanos(String retryAfter) {
+    if (retryAfter == null || !retryAfter.trim().matches("\\d{1,9}(\\.\\d{1,9})?")) return -1;
+    return (long) (Double.parseDouble(retryAfter.trim()) * 1_000_000_000d);
+  }
+
+  /** The provider's keys as they are taken in turn. */
+  public KeyRing<MultiMap[]> keys() {
+    return keys;
   }
 
   /**

@@ -24,6 +24,8 @@ public final class Resilience {
   private final TargetStats stats;
   private final RoutingStep routing;
   private final List<CallStep> steps;
+  private final ProviderHealth health;
+  private final FirstChunkStep firstChunk = new FirstChunkStep();
 
   /**
    * @param cost prices calls for {@code lowest_cost} routes (may be null when no route uses it)
@@ -31,6 +33,18 @@ public final class Resilience {
    * @param delay the backoff waits; {@link Delay#vertx} in the gateway
    */
   public Resilience(ResilienceSettings settings, CostEstimate cost, TimeSource time, Delay delay) {
+    this(settings, List.of(), cost, time, delay);
+  }
+
+  /**
+   * Only the steps the settings need: routing when anything is configured (routes, or a request's
+   * {@code fallbacks}), retry when something retries, the breaker when one is on, target stats when
+   * there are routes; none for {@link ResilienceSettings#NONE}.
+   *
+   * @param providers the configured provider names, whose health {@link #health()} keeps
+   */
+  public Resilience(ResilienceSettings settings, Iterable<String> providers, CostEstimate cost, TimeSource time,
+                    Delay delay) {
     List<ModelRef> targets = new ArrayList<>();
     settings.routes().values().forEach(r -> r.targets().forEach(t -> targets.add(t.model())));
     this.stats = new TargetStats(targets);
@@ -40,8 +54,32 @@ public final class Resilience {
     this.breakers = new CircuitBreakers(settings.circuitBreaker(), settings.providerCircuitBreakers(), time);
     RetryPolicies retries = new RetryPolicies(settings.retries(), settings.providerRetries());
     this.routing = new RoutingStep(routes, breakers, retries);
-    this.steps = List.of(routing, new RetryStep(retries, breakers, time, delay), new CircuitBreakerStep(breakers),
-        new TargetStatsStep(stats, time));
+    List<CallStep> all = new ArrayList<>(4);
+    if (settings.configured()) all.add(routing);
+    if (settings.retrying()) all.add(new RetryStep(retries, settings.breaking() ? breakers : null, time, delay));
+    if (settings.breaking()) all.add(new CircuitBreakerStep(breakers));
+    if (!settings.routes().isEmpty()) all.add(new TargetStatsStep(stats, time));
+    if (settings.configured()) all.add(firstChunk); // innermost: breaker and stats see a stream that broke early
+    this.steps = List.copyOf(all);
+    this.health = new ProviderHealth(breakers, providers);
+  }
+
+  /**
+   * The routing step alone, for calls that carry their own {@code fallbacks} on a gateway whose config
+   * asks for nothing else (so its chain has no resilience step).
+   */
+  public RoutingStep routingStep() {
+    return routing;
+  }
+
+  /** What a call with its own {@code fallbacks} needs when {@link #steps()} is empty: routing, and streams held to their first chunk. */
+  public List<CallStep> fallbackSteps() {
+    return List.of(routing, firstChunk);
+  }
+
+  /** Tries, failures, latency, retries, fallbacks and circuit state per provider. */
+  public ProviderHealth health() {
+    return health;
   }
 
   /** The steps to add to the call chain; the chain orders them by stage. */

@@ -23,4 +23,22 @@ public record ResilienceSettings(RetrySettings retries, Map<String, RetrySetting
     providerCircuitBreakers = Map.copyOf(providerCircuitBreakers);
     routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
   }
+
+  /** Whether anything retries: the global section, a provider's or a route's. */
+  public boolean retrying() {
+    return !providerRetries.isEmpty() || retries.maxAttempts() > 1
+        || routes.values().stream().anyMatch(r -> r.retries() != null && r.retries().maxAttempts() > 1);
+  }
+
+  /** Whether any circuit breaker is on: the global one, a provider's or a route's. */
+  public boolean breaking() {
+    return circuitBreaker.enabled() || providerCircuitBreakers.values().stream().anyMatch(CircuitBreakerSettings::enabled)
+        || routes.values().stream().anyMatch(r -> r.circuitBreaker() != null && r.circuitBreaker().enabled());
+  }
+
+  /** Whether the config asked for any of it; without, the gateway's chain has no resilience step. */
+  public boolean configured() {
+    return !routes.isEmpty() || retrying() || breaking() || !providerRetries.isEmpty()
+        || !providerCircuitBreakers.isEmpty() || !retries.equals(NONE.retries) || !circuitBreaker.equals(NONE.circuitBreaker);
+  }
 }

@@ -1,6 +1,7 @@
 package io.recllm.gateway.resilience;
 
 import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.call.Stage;
 import io.recllm.gateway.error.GatewayException;
@@ -31,6 +32,14 @@ public final class RoutingStep implements CallStep {
 
   /** The route a call is going through; absent for a call that names a provider's model directly. */
   public static final Call.Key<RoutePlan> ROUTE = new Call.Key<>("route");
+
+  /**
+   * The models a request's {@code fallbacks} field names, tried in order after the requested model (or
+   * after the route's targets) when it fails with an outcome its retry policy lists; set by the HTTP layer.
+   */
+  public static final Call.Key<List<ModelRef>> FALLBACKS = new Call.Key<>("fallbacks");
+
+  private static final TargetStats NO_STATS = new TargetStats(List.of());
 
   private final Map<String, RoutePlan> routes;
   private final CircuitBreakers breakers;
@@ -63,18 +72,44 @@ public final class RoutingStep implements CallStep {
 
   @Override
   public Future<ChatResult> complete(Call call, Next next) {
-    RoutePlan plan = route(requestedName.apply(call));
-    if (plan == null) return next.complete(call);
-    call.put(ROUTE, plan);
-    return tryNext(call, plan, next::complete, new boolean[plan.targets().size()], null);
+    return route(call, next::complete);
   }
 
   @Override
   public Future<ChatStream> stream(Call call, Next next) {
+    return route(call, next::stream);
+  }
+
+  private <T> Future<T> route(Call call, Function<Call, Future<T>> send) {
     RoutePlan plan = route(requestedName.apply(call));
-    if (plan == null) return next.stream(call);
+    List<ModelRef> fallbacks = call.get(FALLBACKS);
+    if (plan == null) {
+      if (fallbacks == null || fallbacks.isEmpty()) return send.apply(call);
+      List<ModelRef> targets = new ArrayList<>(fallbacks.size() + 1);
+      targets.add(call.target());
+      RoutePlan own = fallbackPlan(targets, fallbacks);
+      return tryNext(call, own, send, new boolean[own.targets().size()], null);
+    }
     call.put(ROUTE, plan);
-    return tryNext(call, plan, next::stream, new boolean[plan.targets().size()], null);
+    call.put(CallOutcome.ROUTE, plan.name());
+    Future<T> routed = tryNext(call, plan, send, new boolean[plan.targets().size()], null);
+    if (fallbacks == null || fallbacks.isEmpty()) return routed;
+    return routed.recover(failure -> {
+      if (!fallsOver(call, failure)) return Future.failedFuture(failure);
+      RoutePlan then = fallbackPlan(new ArrayList<>(), fallbacks);
+      call.put(ROUTE, then); // the fallbacks are the providers' own: no longer the route's retries and breakers
+      return tryNext(call, then, send, new boolean[then.targets().size()], failure);
+    });
+  }
+
+  /** A request's own {@code fallbacks}, after {@code first}, as a fallback route of its own. */
+  private static RoutePlan fallbackPlan(List<ModelRef> first, List<ModelRef> fallbacks) {
+    List<RouteSettings.Target> targets = new ArrayList<>();
+    for (ModelRef m : first) targets.add(new RouteSettings.Target(m, 1));
+    for (ModelRef m : fallbacks) {
+      if (targets.stream().noneMatch(t -> t.model().equals(m))) targets.add(new RouteSettings.Target(m, 1));
+    }
+    return new RoutePlan(new RouteSettings("fallbacks", Strategy.FALLBACK, targets, null, null), NO_STATS, null);
   }
 
   private <T> Future<T> tryNext(Call call, RoutePlan plan, Function<Call, Future<T>> send, boolean[] tried,

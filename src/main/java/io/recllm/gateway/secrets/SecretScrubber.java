@@ -48,6 +48,7 @@ public final class SecretScrubber {
     s.add(config.apiKey());
     for (ProviderConfig p : config.providers().values()) {
       s.add(p.apiKey());
+      p.apiKeys().forEach(s::add);
       if (p.tls() != null) s.add(p.tls().trustStorePassword());
       if (p.headers() != null) {
         for (Map.Entry<String, String> h : p.headers().entrySet()) {

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.recllm.gateway.call.Attempt;
 import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallListener;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.TelemetrySettings;
@@ -169,16 +171,16 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
   public void finished(Call call, UsageRecord r) {
     RequestObservation obs = call.get(RequestObservation.KEY);
     if (obs != null) call.put(RequestObservation.KEY, null); // once: a second record must not close the span again
-    finish(obs, r);
+    finish(obs, r, call);
   }
 
   /** A record with no call (an application's own sink use): durations come from the record. */
   @Override
   public void record(UsageRecord r) {
-    finish(null, r);
+    finish(null, r, null);
   }
 
-  private void finish(RequestObservation obs, UsageRecord r) {
+  private void finish(RequestObservation obs, UsageRecord r, Call call) {
     long durationNanos = obs != null ? System.nanoTime() - obs.startNanos : Math.max(0, r.latencyMs()) * 1_000_000;
     long upstreamNanos = obs != null ? obs.upstreamNanos() : -1;
     if (obs != null && meters != null) meters.finished(obs.stream);
@@ -199,8 +201,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     } catch (RuntimeException e) {
       LOG.warn("Writing the access log line of request {} failed", r.requestId(), e);
     }
-    listeners.emit(() -> r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
-        : stopEvent(r, durationNanos, upstreamNanos));
+    listeners.emit(() -> withAttempts(r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
+        : stopEvent(r, durationNanos, upstreamNanos), call));
   }
 
   /**
@@ -271,6 +273,19 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     if (r.errorMessage() != null) meta.put("error_message", r.errorMessage());
     if (r.costNanoUsd() > 0) meta.put("cost_usd", r.costUsdExact());
     return event(TelemetryEvent.REQUEST_EXCEPTION, measurements(r, durationNanos, upstreamNanos), meta);
+  }
+
+  /**
+   * Metadata {@code attempts}: the call's upstream tries ({@link Attempt}: provider, model, status,
+   * latency, error type), and {@code route} when it came through one.
+   */
+  private static TelemetryEvent withAttempts(TelemetryEvent e, Call call) {
+    if (call == null) return e;
+    Map<String, Object> meta = new LinkedHashMap<>(e.metadata());
+    meta.put("attempts", List.copyOf(call.attempts()));
+    String route = call.get(CallOutcome.ROUTE);
+    if (route != null) meta.put("route", route);
+    return event(e.name(), e.measurements(), meta);
   }
 
   private static Map<String, Number> measurements(UsageRecord r, long durationNanos, long upstreamNanos) {

@@ -23,6 +23,9 @@ import java.util.Map;
  * </ul>
  * {@code endpoint} is the API called (chat, embeddings, completions, messages, responses); {@code operation}
  * its OpenTelemetry GenAI operation name (chat, embeddings, text_completion).
+ * Stop and exception events of a call also carry {@code attempts}, a list of
+ * {@link io.recllm.gateway.call.Attempt} (every upstream try: provider, model, status, latency, error
+ * type), and {@code route} when the call came through one.
  */
 public record TelemetryEvent(String name, Map<String, Number> measurements, Map<String, Object> metadata) {
 

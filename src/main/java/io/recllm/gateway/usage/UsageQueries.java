@@ -26,7 +26,7 @@ final class UsageQueries {
         total_tokens, cached_tokens, estimated,
         COALESCE(cost_nano_usd, CAST(ROUND(cost_usd * 1000000000) AS BIGINT)) AS cost_nano_usd,
         price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id, request_content,
-        response_content, endpoint
+        response_content, endpoint, attempt
       FROM usage_requests ORDER BY ts_ms DESC, id DESC LIMIT ?""";
 
   private final DataSource pool;
@@ -183,7 +183,8 @@ final class UsageQueries {
               rs.getLong("cached_tokens"), rs.getBoolean("estimated"), rs.getLong("cost_nano_usd"),
               rs.getString("price_version"), rs.getLong("latency_ms"), ttftMs, rs.getString("finish_reason"),
               rs.getString("error_type"), rs.getString("error_message"), rs.getString("client_key_id"),
-              rs.getString("request_content"), rs.getString("response_content"), rs.getString("endpoint")));
+              rs.getString("request_content"), rs.getString("response_content"), rs.getString("endpoint"),
+              rs.getInt("attempt")));
         }
       }
     }

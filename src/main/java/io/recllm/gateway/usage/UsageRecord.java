@@ -15,6 +15,8 @@ import java.math.BigDecimal;
  * (1e-9 USD, see {@link NanoUsd}), exact. {@code endpoint} is the API the client called ({@code chat},
  * {@code embeddings}, {@code completions}, {@code messages}, {@code responses}); null reads as {@code chat},
  * what every call was before the gateway had other endpoints.
+ * {@code attempt} numbers the upstream tries of a call that was retried or failed over (each failed try
+ * is a row of its own, with the call's request id); it is 0 for a call tried once.
  */
 public record UsageRecord(
     String requestId,
@@ -35,7 +37,8 @@ public record UsageRecord(
     String clientKeyId,
     String requestContent,
     String responseContent,
-    String endpoint) {
+    String endpoint,
+    int attempt) {
 
   /** The endpoint of every call made before the gateway served more than chat completions. */
   public static final String CHAT = "chat";
@@ -44,13 +47,22 @@ public record UsageRecord(
     if (endpoint == null) endpoint = CHAT;
   }
 
+  /** A record of a call tried once, of the given endpoint. */
+  public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
+                     int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
+                     long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
+                     String requestContent, String responseContent, String endpoint) {
+    this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, endpoint, 0);
+  }
+
   /** A record of a chat call, as the call sites from before the endpoint dimension make it. */
   public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
                      int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
                      long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
                      String requestContent, String responseContent) {
     this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
-        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, null);
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, null, 0);
   }
 
   /** A record without client key and content, as most call sites make it. */
@@ -100,12 +112,22 @@ public record UsageRecord(
   public UsageRecord withContent(String request, String response) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, request,
-        response, endpoint);
+        response, endpoint, attempt);
   }
 
   public UsageRecord withEndpoint(String name) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
-        requestContent, responseContent, name);
+        requestContent, responseContent, name, attempt);
+  }
+
+  /**
+   * The same row as upstream try number {@code n} of its call (from 1): a failed try before the last,
+   * or the call's own row after several tries. 0 is a call tried once.
+   */
+  public UsageRecord withAttempt(int n) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
+        requestContent, responseContent, endpoint, n);
   }
 }

@@ -30,10 +30,10 @@ final class UsageRowWriter {
       request_id, ts_ms, day, provider, model, response_model, status, stream,
         prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
         cost_usd, cost_nano_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message,
-        client_key_id, request_content, response_content, endpoint""";
+        client_key_id, request_content, response_content, endpoint, attempt""";
 
   private static final String INSERT_REQUEST = "INSERT INTO usage_requests (" + REQUEST_COLUMNS + ")\n"
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String COPY_REQUESTS = "COPY usage_requests (" + REQUEST_COLUMNS + ") FROM STDIN";
 
@@ -232,6 +232,7 @@ final class UsageRowWriter {
     row.text(text(r.requestContent()));
     row.text(text(r.responseContent()));
     row.text(text(r.endpoint()));
+    row.number(r.attempt());
   }
 
   /** The fields as the parameters of {@link #INSERT_REQUEST}. */

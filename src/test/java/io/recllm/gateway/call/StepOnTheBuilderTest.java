@@ -144,7 +144,11 @@ class StepOnTheBuilderTest {
       assertThat(body.at("/x_rec_llm/provider").asText()).isEqualTo("mock");
       // mock:echo is priced by the config above; mock:error-503 is not, so a cost says who was billed
       assertThat(body.at("/x_rec_llm/cost_usd").decimalValue()).isPositive();
-      UsageRecord r = awaitRecords(1).get(0);
+      // the failed first try is a row of its own (attempt 1); the call's row is the answering model's
+      List<UsageRecord> rows = awaitRecords(2);
+      assertThat(rows).extracting(UsageRecord::model, UsageRecord::attempt)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("error-503", 1), org.assertj.core.groups.Tuple.tuple("echo", 2));
+      UsageRecord r = rows.stream().filter(x -> x.attempt() == 2).findFirst().orElseThrow();
       assertThat(r.model()).isEqualTo("echo");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.costNanoUsd()).isPositive();

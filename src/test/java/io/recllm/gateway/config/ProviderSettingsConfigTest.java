@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 /** Each provider type accepts the common keys plus its own, and reads its own into its settings. */
 class ProviderSettingsConfigTest {
 
-  private static final String COMMON = "api_key, base_url, headers, http2, max_connections, models, requires_key, timeouts, tls, type";
+  // with the resilience section's provider keys (circuit_breaker, retries)
+  private static final String COMMON = "api_key, api_keys, base_url, circuit_breaker, headers, http2, max_connections, models, "
+      + "requires_key, retries, timeouts, tls, type";
 
   @Test
   void theMocksOwnKeysGoToItsSettings() {
@@ -30,8 +32,8 @@ class ProviderSettingsConfigTest {
     assertFails("providers: { ollama: { type: openai, bse_url: \"http://localhost:11434/v1\" } }",
         "providers.ollama.bse_url: unknown key (known keys under providers.ollama: " + COMMON + ")");
     assertFails("providers: { m: { type: mock, dely_ms: 5 } }",
-        "providers.m.dely_ms: unknown key (known keys under providers.m: api_key, base_url, delay_ms, headers, http2, "
-            + "max_connections, models, requires_key, stream_delay_ms, timeouts, tls, type)");
+        "providers.m.dely_ms: unknown key (known keys under providers.m: api_key, api_keys, base_url, circuit_breaker, "
+            + "delay_ms, headers, http2, max_connections, models, requires_key, retries, stream_delay_ms, timeouts, tls, type)");
   }
 
   @Test

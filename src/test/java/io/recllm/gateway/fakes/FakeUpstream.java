@@ -98,6 +98,15 @@ public final class FakeUpstream implements AutoCloseable {
     });
   }
 
+  /** Answers {@code delayMs} after each request arrived: a slow upstream. */
+  public FakeUpstream respondJsonAfter(long delayMs, int status, String body) {
+    return respond((req, b) -> vertx.setTimer(delayMs, id -> {
+      if (!req.response().closed()) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+      }
+    }));
+  }
+
   /** Replays an SSE transcript event by event, {@code delayMs} apart (0 = all at once). */
   public FakeUpstream respondSse(String transcript, long delayMs) {
     List<String> events = splitEvents(transcript);

@@ -367,11 +367,16 @@ class RoutingStepTest {
         route("spread", Strategy.LEAST_BUSY, "p1:m", "p2:m"));
     Call call = Call.builder("s", new ModelRef("openai", "spread"), Json.object().put("model", "spread")).stream(true).build();
 
-    ChatStream stream = chain.stream(call).result();
+    Future<ChatStream> started = chain.stream(call);
+    assertThat(started.isComplete()).as("held back until the first chunk").isFalse();
+    upstream.streams.get(0).chunk("Hi");
+    ChatStream stream = started.result();
     TargetStats.Entry entry = resilience.targetStats().get(call.answeredBy());
     assertThat(entry.inFlight()).isEqualTo(1);
     boolean[] ended = new boolean[1];
-    stream.endHandler(v -> ended[0] = true);
+    List<String> texts = new ArrayList<>();
+    stream.handler(c -> texts.add(c.text())).endHandler(v -> ended[0] = true).resume();
+    assertThat(texts).hasSize(1);
 
     upstream.streams.get(0).end();
 
@@ -385,9 +390,11 @@ class RoutingStepTest {
     upstream.failNext(CLAUDE, status(529));
     Call call = Call.builder("s", new ModelRef("openai", "smart"), Json.object().put("model", "smart")).stream(true).build();
 
-    ChatStream stream = chain.stream(call).result();
+    Future<ChatStream> started = chain.stream(call);
+    upstream.streams.get(0).chunk("Hi");
+    ChatStream stream = started.result();
     GatewayException[] seen = new GatewayException[1];
-    stream.exceptionHandler(e -> seen[0] = e);
+    stream.exceptionHandler(e -> seen[0] = e).resume();
     assertThat(upstream.calls).containsExactly("stream " + CLAUDE, "stream " + GPT);
     assertThat(call.answeredBy()).isEqualTo(ref(GPT));
     assertThat(call.attempts()).extracting(Attempt::status).containsExactly(529, 200);
@@ -395,6 +402,21 @@ class RoutingStepTest {
     upstream.streams.get(0).fail(new GatewayException.ProviderFailure("upstream_error", "reset", 503, true, null));
 
     assertThat(seen[0]).isNotNull();
-    assertThat(upstream.calls).as("after the upstream accepted, a failure ends the stream").hasSize(2);
+    assertThat(upstream.calls).as("after the first chunk, a failure ends the stream").hasSize(2);
+  }
+
+  @Test
+  void aStreamThatBreaksBeforeItsFirstChunkFallsOver() {
+    CallChain chain = chain(RetrySettings.NO_RETRIES, CircuitBreakerSettings.OFF, smart());
+    Call call = Call.builder("s", new ModelRef("openai", "smart"), Json.object().put("model", "smart")).stream(true).build();
+
+    Future<ChatStream> started = chain.stream(call);
+    upstream.streams.get(0).fail(new GatewayException.ProviderFailure("upstream_error", "reset", 0, true, null));
+    upstream.streams.get(1).chunk("Hi");
+
+    assertThat(started.succeeded()).isTrue();
+    assertThat(upstream.calls).containsExactly("stream " + CLAUDE, "stream " + GPT);
+    assertThat(call.answeredBy()).isEqualTo(ref(GPT));
+    assertThat(call.attempts()).extracting(Attempt::succeeded).containsExactly(false, true);
   }
 }

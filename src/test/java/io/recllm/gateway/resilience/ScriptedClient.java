@@ -132,6 +132,7 @@ final class ScriptedClient implements LlmClient {
   /** A started stream the test ends or fails by hand. */
   static final class FakeStream implements ChatStream {
     final String target;
+    Handler<ChatChunk> handler;
     Handler<Void> endHandler;
     Handler<GatewayException> exceptionHandler;
     boolean cancelled;
@@ -142,6 +143,7 @@ final class ScriptedClient implements LlmClient {
 
     @Override
     public ChatStream handler(Handler<ChatChunk> handler) {
+      this.handler = handler;
       return this;
     }
 
@@ -178,6 +180,14 @@ final class ScriptedClient implements LlmClient {
 
     void end() {
       if (endHandler != null) endHandler.handle(null);
+    }
+
+    /** The upstream sends a chunk with some text. */
+    void chunk(String text) {
+      if (handler != null) {
+        handler.handle(ChatChunk.of(Json.object().put("object", "chat.completion.chunk").set("choices", Json.MAPPER
+            .createArrayNode().add(Json.object().put("index", 0).set("delta", Json.object().put("content", text))))));
+      }
     }
   }
 }

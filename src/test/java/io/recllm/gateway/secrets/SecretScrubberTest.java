@@ -89,6 +89,16 @@ class SecretScrubberTest {
   }
 
   @Test
+  void everyKeyOfAProviderWithSeveralIsASecret() {
+    GatewayConfig config = ConfigLoader.load("""
+        providers:
+          openai: { type: openai, base_url: "http://127.0.0.1:1/v1", api_keys: [ "sk-test-fake-first-key-0001", "sk-test-fake-second-key-0002" ] }
+        """, Map.of());
+    assertThat(SecretScrubber.of(config).scrub("sk-test-fake-first-key-0001 sk-test-fake-second-key-0002"))
+        .isEqualTo("sk-...0001 sk-...0002");
+  }
+
+  @Test
   void aGatewayFailureKeepsItsKindStatusAndPlaceAndLosesOnlyTheSecret() {
     SecretScrubber s = new SecretScrubber();
     s.add(LONG_KEY);

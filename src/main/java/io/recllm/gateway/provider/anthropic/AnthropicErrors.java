@@ -49,7 +49,8 @@ public final class AnthropicErrors {
     }
     if (status == 429) return new GatewayException.RateLimited(null, null, message, retryAfter);
     if (status >= 500 && status <= 599) {
-      return new GatewayException.ProviderFailure(type != null ? type : "upstream_error", message, status, true, null);
+      return new GatewayException.ProviderFailure(type != null ? type : "upstream_error", message, status, true,
+          retryAfter, null);
     }
     switch (status) {
       case 400:

@@ -41,7 +41,7 @@ public final class OpenAiErrors {
     if (status == 404) return new GatewayException.NotFound(code == null ? "model_not_found" : code, message, 404);
     if (status >= 400 && status < 500) return new GatewayException.UpstreamRejected(status, type, code, param, message);
     return new GatewayException.ProviderFailure(code == null ? "upstream_error" : code, message, status,
-        status >= 500, null);
+        status >= 500, status >= 500 ? retryAfter : null, null);
   }
 
   private static String text(JsonNode n) {
