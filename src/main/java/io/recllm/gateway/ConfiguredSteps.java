@@ -1,0 +1,27 @@
+package io.recllm.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.recllm.gateway.call.CallStep;
+import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.pii.PiiSection;
+import io.recllm.gateway.pii.PiiSettings;
+import io.recllm.gateway.pii.PiiStep;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's own steps, each only when its config section asks for it: a gateway without these
+ * sections runs the same chain as before, at the same cost. Within a stage, the order here is the
+ * order they run in.
+ */
+final class ConfiguredSteps {
+
+  private ConfiguredSteps() {}
+
+  static List<CallStep> of(GatewayConfig config, MeterRegistry meters) {
+    List<CallStep> steps = new ArrayList<>(3);
+    PiiSettings pii = config.section(PiiSection.SECTION);
+    if (pii.enabled()) steps.add(new PiiStep(pii, meters));
+    return steps;
+  }
+}
