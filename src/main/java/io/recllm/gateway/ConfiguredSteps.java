@@ -1,11 +1,16 @@
 package io.recllm.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.recllm.gateway.cache.CacheSection;
+import io.recllm.gateway.cache.CacheSettings;
+import io.recllm.gateway.cache.CacheStep;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.pii.PiiSection;
 import io.recllm.gateway.pii.PiiSettings;
 import io.recllm.gateway.pii.PiiStep;
+import io.recllm.gateway.pricing.Pricing;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +23,10 @@ final class ConfiguredSteps {
 
   private ConfiguredSteps() {}
 
-  static List<CallStep> of(GatewayConfig config, MeterRegistry meters) {
+  static List<CallStep> of(GatewayConfig config, Vertx vertx, Pricing prices, MeterRegistry meters) {
     List<CallStep> steps = new ArrayList<>(3);
+    CacheSettings cache = config.section(CacheSection.SECTION);
+    if (cache.enabled()) steps.add(CacheStep.create(cache, vertx, prices, meters));
     PiiSettings pii = config.section(PiiSection.SECTION);
     if (pii.enabled()) steps.add(new PiiStep(pii, meters));
     return steps;

@@ -306,7 +306,7 @@ public final class RecLlmGateway implements AutoCloseable {
         // first of all: the chain keeps the order steps were added within a stage, and telemetry's step
         // must be the outermost provider step, around every try and whatever other provider steps do
         chainSteps.add(telemetry.observationStep());
-        chainSteps.addAll(ConfiguredSteps.of(config, telemetry.meterRegistry()));
+        chainSteps.addAll(ConfiguredSteps.of(config, vx, prices, telemetry.meterRegistry()));
         chainSteps.addAll(steps);
         CallChain chain = new CallChain(chainSteps, scrubbed);
         GatewayServices services = new GatewayServices(config, chain,

@@ -31,6 +31,9 @@ public final class CallOutcome {
   private static final Logger LOG = LoggerFactory.getLogger(CallOutcome.class);
   private static final Cost FREE = new Cost(0, "mock");
 
+  /** Members a step adds to the call's {@code x_rec_llm} object, e.g. the cache's {@code "cache": "hit"}. */
+  public static final Call.Key<ObjectNode> EXTENSION = new Call.Key<>("x_rec_llm members");
+
   private final GatewayConfig config;
   private final Pricing pricing;
   private final List<UsageSink> sinks;
@@ -70,6 +73,8 @@ public final class CallOutcome {
     // a JSON number in plain decimal: Jackson writes a double or a BigDecimal that small as 7.59E-5
     ext.putRawValue("cost_usd", new RawValue(NanoUsd.format(cost.nanoUsd())));
     if (call.stream()) ext.put("time_to_first_token_ms", ttftMs);
+    ObjectNode members = call.get(EXTENSION);
+    if (members != null) ext.setAll(members);
     return ext;
   }
 
