@@ -10,6 +10,9 @@ import io.recllm.gateway.pii.PiiSection;
 import io.recllm.gateway.pii.PiiSettings;
 import io.recllm.gateway.pii.PiiStep;
 import io.recllm.gateway.pricing.Pricing;
+import io.recllm.gateway.transform.TransformRule;
+import io.recllm.gateway.transform.TransformStep;
+import io.recllm.gateway.transform.TransformsSection;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,9 @@ final class ConfiguredSteps {
     List<CallStep> steps = new ArrayList<>(3);
     CacheSettings cache = config.section(CacheSection.SECTION);
     if (cache.enabled()) steps.add(CacheStep.create(cache, vertx, prices, meters));
+    // the rules first, so that redaction also sees a system message a rule adds
+    List<TransformRule> rules = config.section(TransformsSection.SECTION);
+    if (!rules.isEmpty()) steps.add(new TransformStep(rules));
     PiiSettings pii = config.section(PiiSection.SECTION);
     if (pii.enabled()) steps.add(new PiiStep(pii, meters));
     return steps;
