@@ -17,6 +17,7 @@ import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.ForwardingChatStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -113,9 +114,9 @@ public final class CacheStep implements CallStep {
   public Future<ChatStream> stream(Call call, Next next) {
     Use use = use(call);
     if (use == null) return next.stream(call);
-    Context context = Vertx.currentContext();
+    Vertx vertx = Vertx.currentContext().owner(); // the replay plays on the call's event loop
     return lookup(use).compose(entry -> {
-      if (entry != null) return Future.succeededFuture(new ReplayStream(hit(call, entry).body(), context));
+      if (entry != null) return Future.succeededFuture(ReplayStream.of(hit(call, entry).body(), vertx));
       increment(misses);
       boolean oneChoice = call.body().path("n").asInt(1) == 1;
       return next.stream(call).map(s -> oneChoice ? new RecordingStream(s, answer -> store(use, call.accountedTo(),
@@ -183,8 +184,7 @@ public final class CacheStep implements CallStep {
    * Passes a stream through unchanged and keeps its text, to store the answer once the stream ended
    * cleanly with a finish reason. Answers with tool calls or other generated parts are not stored.
    */
-  static final class RecordingStream implements ChatStream {
-    private final ChatStream inner;
+  static final class RecordingStream extends ForwardingChatStream {
     private final java.util.function.Consumer<StreamedAnswer> onAnswer;
     private final StringBuilder content = new StringBuilder();
     private String id;
@@ -194,7 +194,7 @@ public final class CacheStep implements CallStep {
     private boolean storable = true;
 
     RecordingStream(ChatStream inner, java.util.function.Consumer<StreamedAnswer> onAnswer) {
-      this.inner = inner;
+      super(inner);
       this.onAnswer = onAnswer;
     }
 
@@ -232,29 +232,6 @@ public final class CacheStep implements CallStep {
       choice.putObject("message").put("role", "assistant").put("content", content.toString());
       choice.put("finish_reason", finishReason);
       return c;
-    }
-
-    @Override
-    public ChatStream exceptionHandler(io.vertx.core.Handler<io.recllm.gateway.error.GatewayException> h) {
-      inner.exceptionHandler(h);
-      return this;
-    }
-
-    @Override
-    public ChatStream pause() {
-      inner.pause();
-      return this;
-    }
-
-    @Override
-    public ChatStream resume() {
-      inner.resume();
-      return this;
-    }
-
-    @Override
-    public void cancel() {
-      inner.cancel();
     }
   }
 }

@@ -2,13 +2,12 @@ package io.recllm.gateway.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.PreparedChatStream;
 import io.recllm.gateway.core.TokenUsage;
-import io.vertx.core.Context;
-import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,20 +16,13 @@ import java.util.List;
  * content a few words at a time, the tool calls, a chunk with the finish reason; then the usage chunk
  * (zero tokens: nothing went upstream), which the gateway forwards only to a client that asked for usage.
  */
-final class ReplayStream implements ChatStream {
+final class ReplayStream {
 
-  private final List<ChatChunk> chunks;
-  private final Context context;
-  private Handler<ChatChunk> handler = c -> {};
-  private Handler<Void> endHandler = v -> {};
-  private int next;
-  private boolean paused = true; // nothing flows until the consumer has set its handlers and resumes
-  private boolean done;
-  private boolean scheduled;
+  private ReplayStream() {}
 
-  ReplayStream(ObjectNode completion, Context context) {
-    this.chunks = chunks(completion);
-    this.context = context;
+  /** The answer as a stream, played on the call's event loop. */
+  static ChatStream of(ObjectNode completion, Vertx vertx) {
+    return new PreparedChatStream(vertx, chunks(completion), 0);
   }
 
   static List<ChatChunk> chunks(ObjectNode completion) {
@@ -87,52 +79,5 @@ final class ReplayStream implements ChatStream {
     if (finishReason == null) choice.putNull("finish_reason");
     else choice.put("finish_reason", finishReason);
     return ChatChunk.of(c);
-  }
-
-  @Override
-  public ChatStream handler(Handler<ChatChunk> h) {
-    this.handler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream endHandler(Handler<Void> h) {
-    this.endHandler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream exceptionHandler(Handler<GatewayException> h) {
-    return this; // a replay has nothing to fail
-  }
-
-  @Override
-  public ChatStream pause() {
-    paused = true;
-    return this;
-  }
-
-  @Override
-  public ChatStream resume() {
-    paused = false;
-    if (!scheduled && !done) {
-      scheduled = true;
-      context.runOnContext(v -> play());
-    }
-    return this;
-  }
-
-  @Override
-  public void cancel() {
-    done = true;
-  }
-
-  private void play() {
-    scheduled = false;
-    while (!done && !paused && next < chunks.size()) handler.handle(chunks.get(next++));
-    if (!done && next >= chunks.size()) {
-      done = true;
-      endHandler.handle(null);
-    }
   }
 }

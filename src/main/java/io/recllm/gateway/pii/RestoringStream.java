@@ -3,10 +3,10 @@ package io.recllm.gateway.pii;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.ForwardingChatStream;
 import io.vertx.core.Handler;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,9 +18,8 @@ import java.util.Map;
  * be starting, and only that possible start is held back, to be sent with the next chunk of the same
  * choice (or with its finishing chunk, or in one last chunk if the upstream ends without one).
  */
-final class RestoringStream implements ChatStream {
+final class RestoringStream extends ForwardingChatStream {
 
-  private final ChatStream inner;
   private final Redaction redaction;
   /** Held-back text by choice ("0") and by tool call of a choice ("0/1"), in the order it was held. */
   private final Map<String, StringBuilder> held = new LinkedHashMap<>();
@@ -28,7 +27,7 @@ final class RestoringStream implements ChatStream {
   private ObjectNode lastShape;
 
   RestoringStream(ChatStream inner, Redaction redaction) {
-    this.inner = inner;
+    super(inner);
     this.redaction = redaction;
   }
 
@@ -47,29 +46,6 @@ final class RestoringStream implements ChatStream {
       h.handle(v);
     });
     return this;
-  }
-
-  @Override
-  public ChatStream exceptionHandler(Handler<GatewayException> h) {
-    inner.exceptionHandler(h);
-    return this;
-  }
-
-  @Override
-  public ChatStream pause() {
-    inner.pause();
-    return this;
-  }
-
-  @Override
-  public ChatStream resume() {
-    inner.resume();
-    return this;
-  }
-
-  @Override
-  public void cancel() {
-    inner.cancel();
   }
 
   ChatChunk restore(ChatChunk chunk) {
