@@ -124,25 +124,29 @@ public final class CacheStep implements CallStep {
     });
   }
 
-  private Future<String> lookup(Use use) {
+  private Future<ObjectNode> lookup(Use use) {
     if (!use.read()) return Future.succeededFuture();
-    Future<String> found = store.get(use.key());
+    Future<ObjectNode> found = store.get(use.key()).map(CacheStep::entry);
     if (found.isComplete()) return found;
     // Redis answers on its own connection's event loop; the call goes on on its own
     Context context = Vertx.currentContext();
     if (context == null) return found;
-    Promise<String> back = Promise.promise();
+    Promise<ObjectNode> back = Promise.promise();
     found.onComplete(ar -> context.runOnContext(v -> back.handle(ar)));
     return back.future();
   }
 
-  private ChatResult hit(Call call, String entry) {
-    ObjectNode stored;
+  /** A stored entry, or null (a miss) for one that is not an answer, e.g. written by another version. */
+  private static ObjectNode entry(String text) {
+    if (text == null) return null;
     try {
-      stored = (ObjectNode) Json.MAPPER.readTree(entry);
-    } catch (IOException | ClassCastException e) {
-      throw new IllegalStateException("the response cache holds an entry that is not an answer", e);
+      return Json.MAPPER.readTree(text) instanceof ObjectNode o && o.get("completion") instanceof ObjectNode ? o : null;
+    } catch (IOException e) {
+      return null;
     }
+  }
+
+  private ChatResult hit(Call call, ObjectNode stored) {
     increment(hits);
     long savedNanoUsd = stored.path("saved_nano_usd").asLong(0);
     if (saved != null) saved.increment(NanoUsd.toUsd(savedNanoUsd).doubleValue());
