@@ -336,6 +336,7 @@ public final class RecLlmGateway implements AutoCloseable {
         // first of all: the chain keeps the order steps were added within a stage, and telemetry's step
         // must be the outermost provider step, around every try and whatever other provider steps do
         chainSteps.add(telemetry.observationStep());
+        chainSteps.addAll(ConfiguredSteps.of(config, vx, prices, telemetry.meterRegistry()));
         chainSteps.addAll(steps);
         chainSteps.addAll(resilience.steps()); // none when the config asks for no routes, retries or breakers
         CallChain chain = new CallChain(chainSteps, scrubbed);

@@ -34,6 +34,8 @@ public final class CallOutcome {
 
   /** The route a call went through, set by the routing step; absent for a call naming a model directly. */
   public static final Call.Key<String> ROUTE = new Call.Key<>("route name");
+  /** Members a step adds to the call's {@code x_rec_llm} object, e.g. the cache's {@code "cache": "hit"}. */
+  public static final Call.Key<ObjectNode> EXTENSION = new Call.Key<>("x_rec_llm members");
 
   private final GatewayConfig config;
   private final Pricing pricing;
@@ -91,6 +93,8 @@ public final class CallOutcome {
     // a JSON number in plain decimal: Jackson writes a double or a BigDecimal that small as 7.59E-5
     ext.putRawValue("cost_usd", new RawValue(NanoUsd.format(cost.nanoUsd())));
     if (call.stream()) ext.put("time_to_first_token_ms", ttftMs);
+    ObjectNode members = call.get(EXTENSION);
+    if (members != null) ext.setAll(members);
     return ext;
   }
 

@@ -8,6 +8,7 @@ import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatChunk;
+import io.recllm.gateway.provider.PreparedChatStream;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.ProviderClient;
@@ -112,7 +113,7 @@ public final class MockClient implements ProviderClient {
       usage.put("total_tokens", prompt + completion);
       chunks.add(ChatChunk.of(u));
     }
-    MockStream stream = new MockStream(vertx, chunks, settings.streamDelayMs());
+    PreparedChatStream stream = new PreparedChatStream(vertx, chunks, settings.streamDelayMs());
     if (settings.delayMs() <= 0) return Future.succeededFuture(stream);
     Promise<ChatStream> promise = Promise.promise();
     vertx.setTimer(settings.delayMs(), t -> promise.complete(stream));
@@ -134,7 +135,7 @@ public final class MockClient implements ProviderClient {
   @Override
   public Future<ChatStream> streamCompletions(String model, ObjectNode request) {
     failIfErrorModel(model);
-    return later(new MockStream(vertx, MockEndpoints.completionChunks(model, request), settings.streamDelayMs()));
+    return later(new PreparedChatStream(vertx, MockEndpoints.completionChunks(model, request), settings.streamDelayMs()));
   }
 
   /** After {@code delay_ms}, as the chat answers come. */

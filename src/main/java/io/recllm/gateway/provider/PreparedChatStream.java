@@ -1,15 +1,16 @@
-package io.recllm.gateway.provider.mock;
+package io.recllm.gateway.provider;
 
 import io.recllm.gateway.error.GatewayException;
-import io.recllm.gateway.provider.ChatChunk;
-import io.recllm.gateway.provider.ChatStream;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.List;
 
-/** Plays prepared chunks, optionally one every {@code delayMs}, honouring pause and cancel like a socket would. */
-final class MockStream implements ChatStream {
+/**
+ * Plays prepared chunks, optionally one every {@code delayMs}, honouring pause and cancel like a socket
+ * would: the mock provider's answers, and answers replayed from the response cache.
+ */
+public final class PreparedChatStream implements ChatStream {
 
   private final Vertx vertx;
   private final List<ChatChunk> chunks;
@@ -22,7 +23,7 @@ final class MockStream implements ChatStream {
   private boolean done;
   private boolean scheduled;
 
-  MockStream(Vertx vertx, List<ChatChunk> chunks, long delayMs) {
+  public PreparedChatStream(Vertx vertx, List<ChatChunk> chunks, long delayMs) {
     this.vertx = vertx;
     this.chunks = chunks;
     this.delayMs = delayMs;
@@ -43,7 +44,7 @@ final class MockStream implements ChatStream {
 
   @Override
   public ChatStream exceptionHandler(Handler<GatewayException> h) {
-    return this; // the mock never fails mid-stream
+    return this; // prepared chunks never fail mid-stream
   }
 
   @Override
