@@ -12,6 +12,12 @@ import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
 import io.recllm.gateway.http.ListenAddress;
+import io.recllm.gateway.keys.AuthStep;
+import io.recllm.gateway.keys.KeyServices;
+import io.recllm.gateway.keys.Keys;
+import io.recllm.gateway.limits.Limits;
+import io.recllm.gateway.limits.LimitsSection;
+import io.recllm.gateway.limits.LimitsStep;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.ProviderRegistry;
@@ -152,6 +158,7 @@ public final class RecLlmGateway implements AutoCloseable {
     if (registry != null) registry.close();
     services.usage().close(); // after every call was recorded, so that they are all in the final flush
     services.telemetry().close();
+    if (services.keys() != null) services.keys().close();
     if (ownsVertx) {
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -279,6 +286,8 @@ public final class RecLlmGateway implements AutoCloseable {
       // (Micrometer, OpenTelemetry) open while this thread starts Vert.x and the providers.
       inBackground("tokenizer-warm-up", () -> TokenCounter.count("warm up"));
       CompletableFuture<Usage> usageOpening = inBackground("usage-store-open", () -> Usage.open(config.usage()));
+      // after the usage store, whose migrations create the keys' table
+      CompletableFuture<Keys> keysOpening = usageOpening.thenApplyAsync(u -> Keys.openIfUsed(config));
       CompletableFuture<Telemetry> telemetryOpening = inBackground("telemetry-open",
           () -> Telemetry.create(config.telemetry(), meterRegistry, openTelemetry));
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
@@ -306,11 +315,20 @@ public final class RecLlmGateway implements AutoCloseable {
         // first of all: the chain keeps the order steps were added within a stage, and telemetry's step
         // must be the outermost provider step, around every try and whatever other provider steps do
         chainSteps.add(telemetry.observationStep());
+        KeyServices keyServices = null;
+        Keys keys = keysOpening.join();
+        if (keys != null) {
+          Limits limits = new Limits(config.section(LimitsSection.SECTION), vx, telemetry.meterRegistry());
+          chainSteps.add(new AuthStep(keys));
+          chainSteps.add(new LimitsStep(keys, limits, prices));
+          allSinks.add(limits); // settles each call's reservation when its outcome is recorded
+          keyServices = new KeyServices(keys, (id, headers) -> limits.rateHeaders(keys.byId(id), headers), limits);
+        }
         chainSteps.addAll(steps);
         CallChain chain = new CallChain(chainSteps, scrubbed);
         GatewayServices services = new GatewayServices(config, chain,
             new ModelParser(config.providers().keySet(), config.defaultProvider()), prices,
-            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain());
+            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain(), keyServices);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         ClientConnections connections = new ClientConnections(config.connectionLimits(), telemetry.meterRegistry());
@@ -327,6 +345,9 @@ public final class RecLlmGateway implements AutoCloseable {
       } catch (Exception e) {
         if (registry != null) registry.close();
         usageOpening.thenAccept(Usage::close).exceptionally(ignored -> null).join();
+        keysOpening.thenAccept(k -> {
+          if (k != null) k.close();
+        }).exceptionally(ignored -> null).join();
         telemetryOpening.thenAccept(Telemetry::close).exceptionally(ignored -> null).join();
         if (owns && vx != null) vx.close();
         Throwable cause = e;

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code usage}: config, pricing, foundation. {@code routing}: foundation.
  *   <li>{@code call} (the pipeline: Call, CallStep, CallChain, CallOutcome) over provider and usage;
  *       the step packages over call: {@code telemetry} (its provider-stage step and the call listener)
- *       and {@code resilience} (routing, retry, circuit breakers); {@code secrets} wraps the provider SPI
+ *       {@code resilience} (routing, retry, circuit breakers), {@code keys} (virtual keys, the auth step) and
+ *       {@code limits} (rates and budgets, over keys); {@code secrets} wraps the provider SPI
  *       from outside.
  *   <li>{@code http} (with {@code dashboard}) over call, and only the root package and {@code cli} use http.
  * </ul>
@@ -53,6 +54,8 @@ class ArchitectureTest {
   private static final String CALL = GW + ".call..";
   private static final String TELEMETRY = GW + ".telemetry..";
   private static final String RESILIENCE = GW + ".resilience..";
+  private static final String KEYS = GW + ".keys..";
+  private static final String LIMITS = GW + ".limits..";
   private static final String SECRETS = GW + ".secrets..";
   private static final String ROUTING = GW + ".routing..";
   private static final String USAGE = GW + ".usage..";
@@ -107,7 +110,7 @@ class ArchitectureTest {
         .layer("Entry").definedBy(ENTRY.toArray(String[]::new))
         .layer("Http").definedBy(HTTP)
         .layer("Dashboard").definedBy(DASHBOARD)
-        .layer("Steps").definedBy(TELEMETRY, RESILIENCE)
+        .layer("Steps").definedBy(TELEMETRY, RESILIENCE, KEYS, LIMITS)
         .layer("Call").definedBy(CALL)
         .layer("Secrets").definedBy(SECRETS)
         .layer("Routing").definedBy(ROUTING)
@@ -135,7 +138,7 @@ class ArchitectureTest {
   /** The layered rule ignores classes outside its layers, so a package without a layer would go unchecked. */
   @Test
   void everyPackageHasALayer() {
-    List<String> all = List.of(HTTP, DASHBOARD, CALL, TELEMETRY, RESILIENCE, SECRETS, ROUTING, USAGE, PROVIDER, CONFIG,
+    List<String> all = List.of(HTTP, DASHBOARD, CALL, TELEMETRY, RESILIENCE, KEYS, LIMITS, SECRETS, ROUTING, USAGE, PROVIDER, CONFIG,
         PRICING, CORE, JSON, ERROR);
     Set<String> unplaced = new TreeSet<>();
     for (JavaClass c : MAIN) {

@@ -113,6 +113,7 @@ public final class CallOutcome {
     UsageRecord record = new UsageRecord(call.requestId(), System.currentTimeMillis(), ref.provider(), ref.model(),
         responseModel, status, call.stream(), usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs,
         finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage());
+    if (call.caller().keyId() != null) record = record.withClientKeyId(call.caller().keyId());
     if (logContent()) {
       // the client's own messages, not a body a step rewrote on its way upstream
       JsonNode messages = call.clientBody().get("messages");

@@ -26,8 +26,12 @@ public final class GatewayRouter {
     router.get("/ready").handler(ctx -> status(ctx, drain, "ready"));
     DashboardRoutes.mount(router);
     services.telemetry().mountMetrics(router, false); // open like /health unless telemetry.metrics_auth
-    if (services.config().authEnabled()) {
-      router.route().handler(new GatewayAuth(services.config().apiKey()));
+    GatewayAuth auth = new GatewayAuth(services.config().apiKey(), services.keys());
+    if (services.keys() != null && services.keys().keys().adminEnabled()) {
+      AdminKeysHandler.mount(router, services.keys().keys(), auth);
+    }
+    if (services.config().authEnabled() || services.keys() != null) {
+      router.route().handler(auth);
     }
     services.telemetry().mountMetrics(router, true);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes());

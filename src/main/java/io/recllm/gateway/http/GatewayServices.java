@@ -3,6 +3,7 @@ package io.recllm.gateway.http;
 import io.recllm.gateway.call.CallChain;
 import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.keys.KeyServices;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.routing.ModelParser;
 import io.recllm.gateway.telemetry.Telemetry;
@@ -11,7 +12,16 @@ import io.recllm.gateway.usage.Usage;
 /**
  * What the HTTP handlers share: config, the call chain every call goes through, routing, pricing, the
  * call outcome (cost, {@code x_rec_llm}, the usage record for every sink), the usage totals, telemetry,
- * and the calls a graceful stop waits for.
+ * the calls a graceful stop waits for, and
+ * the virtual keys ({@code keys}: null when none are in use).
  */
 public record GatewayServices(GatewayConfig config, CallChain chain, ModelParser modelParser, Pricing pricing,
-                              CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain) {}
+                              CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain,
+                              KeyServices keys) {
+
+  /** Without virtual keys. */
+  public GatewayServices(GatewayConfig config, CallChain chain, ModelParser modelParser, Pricing pricing,
+                         CallOutcome outcome, Usage usage, Telemetry telemetry, Drain drain) {
+    this(config, chain, modelParser, pricing, outcome, usage, telemetry, drain, null);
+  }
+}
