@@ -32,7 +32,8 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Limits.class);
   static final Call.Key<Grant> GRANT = new Call.Key<>("limits-grant");
-  private static final long REDIS_TIMEOUT_MS = 2000;
+  /** A Redis that does not answer within this is down; generous, as a busy node's event loop delays the answer too. */
+  private static final long REDIS_TIMEOUT_MS = 5000;
 
   private final LimitsSettings settings;
   private final LocalLimiter local = new LocalLimiter();

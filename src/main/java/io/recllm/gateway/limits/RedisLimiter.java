@@ -116,6 +116,10 @@ final class RedisLimiter implements Limiter {
         .setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
     this.prefix = prefix;
     this.timeoutMs = timeoutMs;
+    // loads the scripts (and opens a first connection) before the first call; EVAL covers a Redis that forgot them
+    for (String script : new String[] {ACQUIRE, SETTLE}) {
+      redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script)).onFailure(e -> { });
+    }
   }
 
   @Override

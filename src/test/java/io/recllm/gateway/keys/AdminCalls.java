@@ -9,14 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A plain HTTP client for the admin API and keyed chat calls, with any method and a bearer key. */
-final class Http {
+public final class AdminCalls {
 
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private Http() {}
+  private AdminCalls() {}
 
-  static HttpResponse<String> send(String baseUrl, String method, String path, String key, String body) throws Exception {
+  public static HttpResponse<String> send(String baseUrl, String method, String path, String key, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("content-type", "application/json");
@@ -24,11 +24,11 @@ final class Http {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static JsonNode json(HttpResponse<String> r) throws Exception {
+  public static JsonNode json(HttpResponse<String> r) throws Exception {
     return JSON.readTree(r.body());
   }
 
-  static HttpResponse<String> chat(String baseUrl, String key, String model, int maxTokens) throws Exception {
+  public static HttpResponse<String> chat(String baseUrl, String key, String model, int maxTokens) throws Exception {
     return send(baseUrl, "POST", "/v1/chat/completions", key,
         "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}");
   }
