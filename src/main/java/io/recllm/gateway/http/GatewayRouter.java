@@ -53,7 +53,7 @@ public final class GatewayRouter {
       router.post(prefix + "/chat/completions").handler(readBody).handler(chat);
       router.get(prefix + "/models").handler(models);
     }
-    UsageHandler usage = new UsageHandler(services.usage());
+    UsageHandler usage = new UsageHandler(services.usage(), services.keys());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
 
