@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.call.CallListener;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.TelemetrySettings;
@@ -168,22 +169,24 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
   public void finished(Call call, UsageRecord r) {
     RequestObservation obs = call.get(RequestObservation.KEY);
     if (obs != null) call.put(RequestObservation.KEY, null); // once: a second record must not close the span again
-    finish(obs, r);
+    finish(obs, r, call.caller().kind() == Caller.Kind.VIRTUAL ? call.caller().name() : null);
   }
 
   /** A record with no call (an application's own sink use): durations come from the record. */
   @Override
   public void record(UsageRecord r) {
-    finish(null, r);
+    finish(null, r, null);
   }
 
-  private void finish(RequestObservation obs, UsageRecord r) {
+  /** @param key the virtual key's name, or null */
+  private void finish(RequestObservation obs, UsageRecord r, String key) {
     long durationNanos = obs != null ? System.nanoTime() - obs.startNanos : Math.max(0, r.latencyMs()) * 1_000_000;
     long upstreamNanos = obs != null ? obs.upstreamNanos() : -1;
     if (obs != null && meters != null) meters.finished(obs.stream);
     if (meters != null) {
       try {
         meters.record(r, durationNanos, upstreamNanos);
+        if (key != null) meters.recordKey(key, r);
       } catch (RuntimeException e) {
         LOG.warn("Recording meters for request {} failed", r.requestId(), e);
       }
@@ -198,8 +201,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     } catch (RuntimeException e) {
       LOG.warn("Writing the access log line of request {} failed", r.requestId(), e);
     }
-    listeners.emit(() -> r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
-        : stopEvent(r, durationNanos, upstreamNanos));
+    listeners.emit(() -> r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos, key)
+        : stopEvent(r, durationNanos, upstreamNanos, key));
   }
 
   /**
@@ -253,8 +256,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return event(TelemetryEvent.REQUEST_START, m, meta);
   }
 
-  private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
-    Map<String, Object> meta = commonMetadata(r);
+  private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos, String key) {
+    Map<String, Object> meta = commonMetadata(r, key);
     if (r.finishReason() != null) meta.put("finish_reason", r.finishReason());
     meta.put("cost_usd", r.costUsdExact());
     meta.put("estimated_usage", r.usage() != null && r.usage().estimated());
@@ -262,8 +265,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return event(TelemetryEvent.REQUEST_STOP, measurements(r, durationNanos, upstreamNanos), meta);
   }
 
-  private static TelemetryEvent exceptionEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
-    Map<String, Object> meta = commonMetadata(r);
+  private static TelemetryEvent exceptionEvent(UsageRecord r, long durationNanos, long upstreamNanos, String key) {
+    Map<String, Object> meta = commonMetadata(r, key);
     meta.put("error_type", r.errorType());
     if (r.errorMessage() != null) meta.put("error_message", r.errorMessage());
     if (r.costNanoUsd() > 0) meta.put("cost_usd", r.costUsdExact());
@@ -283,11 +286,12 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return m;
   }
 
-  private static Map<String, Object> commonMetadata(UsageRecord r) {
+  private static Map<String, Object> commonMetadata(UsageRecord r, String key) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("request_id", r.requestId());
     meta.put("provider", r.provider());
     meta.put("model", r.model());
+    if (key != null) meta.put("key", key);
     if (r.responseModel() != null) meta.put("response_model", r.responseModel());
     meta.put("status", r.status());
     meta.put("stream", r.stream());

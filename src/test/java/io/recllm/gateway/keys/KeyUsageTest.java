@@ -63,6 +63,10 @@ class KeyUsageTest {
     assertThat(log.toString()).contains("cfg-two").doesNotContain("cfg-one");
 
     assertThat(AdminCalls.send(gw.baseUrl(), "GET", "/v1/usage?group_by=key,model", MASTER, null).statusCode()).isEqualTo(400);
+
+    String metrics = AdminCalls.send(gw.baseUrl(), "GET", "/metrics", MASTER, null).body();
+    assertThat(metrics).containsPattern("rec_llm_gateway_key_requests_total\\{key=\"one\"} 2")
+        .containsPattern("rec_llm_gateway_key_requests_total\\{key=\"two\"} 1");
   }
 
   private static JsonNode find(JsonNode list, String id) {
