@@ -50,6 +50,10 @@ def parse_args(argv):
     p.add_argument("--proxy-workers", type=int, default=2, help="nginx workers of the baseline proxy")
     p.add_argument("--ttfb-requests", type=int, default=400, help="TTFB samples per target (default 400)")
     p.add_argument("--startup-runs", type=int, default=5, help="start-up measurements (default 5)")
+    p.add_argument("--keyed", action="store_true",
+                   help="also a keyed target: a gateway whose calls carry a virtual key with rpm, tpm and a budget, "
+                        "its limits on Redis (side by side with the same gateway without keys)")
+    p.add_argument("--keyed-redis", default="redis://127.0.0.1:6379", help="Redis of the keyed target")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
                    help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
@@ -254,6 +258,10 @@ def main(argv):
             log(f"starting {name} from {compare_info[name]['jar']} (usage.store {a.stores[0]}) {a.jvm_opts}")
             compared.append(Gateway(name, cjar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts).start())
         gateways += compared
+        if a.keyed:
+            log(f"starting gateway-keyed (usage.store {a.stores[0]}, limits on {a.keyed_redis}) {a.jvm_opts}")
+            gateways.append(Gateway("gateway-keyed", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
+                                    extra_yaml=services.keyed_yaml(a.keyed_redis)).start())
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
