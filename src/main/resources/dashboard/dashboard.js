@@ -234,17 +234,19 @@
       }
     });
     if (!added) return;
+    fillSelect(select, "All providers", [...state.knownProviders].sort().map((p) => [p, p]));
+  }
+
+  /** Replaces a filter's options with "all" and [value, label] pairs, keeping the choice. */
+  function fillSelect(select, allLabel, entries) {
     const current = select.value;
-    const options = [...state.knownProviders].sort().map((p) => {
+    const options = [["", allLabel], ...entries].map(([value, label]) => {
       const o = document.createElement("option");
-      o.value = p;
-      o.textContent = p;
+      o.value = value;
+      o.textContent = label;
       return o;
     });
-    const all = document.createElement("option");
-    all.value = "";
-    all.textContent = "All providers";
-    select.replaceChildren(all, ...options);
+    select.replaceChildren(...options);
     select.value = current;
   }
 
@@ -254,19 +256,8 @@
     $("keys-section").hidden = !byKey;
     $("filter-key-label").hidden = !byKey;
     if (!byKey) return;
-    const select = $("filter-key");
-    const current = select.value;
-    const options = byKey.data.filter((r) => r.key_id).map((r) => {
-      const o = document.createElement("option");
-      o.value = r.key_id;
-      o.textContent = r.key_name || r.key_id;
-      return o;
-    });
-    const all = document.createElement("option");
-    all.value = "";
-    all.textContent = "All keys";
-    select.replaceChildren(all, ...options);
-    select.value = current;
+    fillSelect($("filter-key"), "All keys", byKey.data.filter((r) => r.key_id).map((r) => [r.key_id, r.key_name || r.key_id]));
+    const current = $("filter-key").value;
     const rows = current ? byKey.data.filter((r) => r.key_id === current) : byKey.data;
     document.querySelector("#keys-table tbody").replaceChildren(...rows.map((r) => {
       const tr = document.createElement("tr");

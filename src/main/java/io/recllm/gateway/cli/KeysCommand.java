@@ -87,11 +87,6 @@ final class KeysCommand implements Callable<Integer> {
     com.fasterxml.jackson.databind.JsonNode run(Keys keys);
   }
 
-  private static ObjectNode withSecret(Keys.Created c) {
-    ObjectNode o = KeySpec.toJson(c.key(), System.currentTimeMillis());
-    o.put("key", c.secret());
-    return o;
-  }
 
   private static RuntimeException invalid(String field, String problem) {
     return new GatewayException.InvalidRequest("invalid_value", field, problem);
@@ -121,7 +116,7 @@ final class KeysCommand implements Callable<Integer> {
       if (budgetUsd != null) spec.put("budget_usd", budgetUsd);
       if (budgetPeriod != null) spec.put("budget_period", budgetPeriod);
       if (expiresAt != null) spec.put("expires_at", expiresAt);
-      return parent.withKeys(keys -> withSecret(keys.create(Json.MAPPER.valueToTree(spec), KeysCommand::invalid)));
+      return parent.withKeys(keys -> keys.create(Json.MAPPER.valueToTree(spec), KeysCommand::invalid).toJson());
     }
   }
 
@@ -157,7 +152,7 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return parent.withKeys(keys -> withSecret(keys.rotate(id)));
+      return parent.withKeys(keys -> keys.rotate(id).toJson());
     }
   }
 }

@@ -34,8 +34,7 @@ final class AdminKeysHandler {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024);
     router.route("/admin/*").handler(admin::authorize);
     router.post("/admin/keys").handler(body).handler(ctx -> admin.run(ctx, 201, () -> {
-      Keys.Created c = keys.create(json(ctx), AdminKeysHandler::invalid);
-      return withSecret(c);
+      return keys.create(json(ctx), AdminKeysHandler::invalid).toJson();
     }));
     router.get("/admin/keys").handler(ctx -> admin.run(ctx, 200, () -> {
       ObjectNode list = Json.object();
@@ -54,7 +53,7 @@ final class AdminKeysHandler {
         KeySpec.toJson(keys.update(ctx.pathParam("id"), json(ctx), AdminKeysHandler::invalid), System.currentTimeMillis())));
     router.delete("/admin/keys/:id").handler(ctx -> admin.run(ctx, 200, () ->
         KeySpec.toJson(keys.revoke(ctx.pathParam("id")), System.currentTimeMillis())));
-    router.post("/admin/keys/:id/rotate").handler(ctx -> admin.run(ctx, 200, () -> withSecret(keys.rotate(ctx.pathParam("id")))));
+    router.post("/admin/keys/:id/rotate").handler(ctx -> admin.run(ctx, 200, () -> keys.rotate(ctx.pathParam("id")).toJson()));
   }
 
   private void authorize(RoutingContext ctx) {
@@ -93,11 +92,6 @@ final class AdminKeysHandler {
     });
   }
 
-  private static ObjectNode withSecret(Keys.Created c) {
-    ObjectNode o = KeySpec.toJson(c.key(), System.currentTimeMillis());
-    o.put("key", c.secret());
-    return o;
-  }
 
   private static JsonNode json(RoutingContext ctx) {
     try {

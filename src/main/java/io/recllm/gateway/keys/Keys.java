@@ -1,6 +1,7 @@
 package io.recllm.gateway.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.StoreLocation;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +138,7 @@ public final class Keys implements AutoCloseable {
   }
 
   /** A new key from the admin API's or the CLI's spec; the secret is returned once and never kept. */
-  public Created create(JsonNode spec, java.util.function.BiFunction<String, String, RuntimeException> problem) {
+  public Created create(JsonNode spec, BiFunction<String, String, RuntimeException> problem) {
     long now = System.currentTimeMillis();
     if (!spec.hasNonNull("name")) throw problem.apply("name", "Missing required parameter: 'name'.");
     VirtualKey k = KeySpec.apply(KeySpec.blank(KeySecrets.newId(), now), spec, Set.of(), problem, now);
@@ -148,9 +150,17 @@ public final class Keys implements AutoCloseable {
   }
 
   /** A key and its secret, as only a creation or rotation answers it. */
-  public record Created(VirtualKey key, String secret) {}
+  public record Created(VirtualKey key, String secret) {
 
-  public VirtualKey update(String id, JsonNode spec, java.util.function.BiFunction<String, String, RuntimeException> problem) {
+    /** The key as the admin API and the CLI show it, with its secret this once. */
+    public ObjectNode toJson() {
+      ObjectNode o = KeySpec.toJson(key, System.currentTimeMillis());
+      o.put("key", secret);
+      return o;
+    }
+  }
+
+  public VirtualKey update(String id, JsonNode spec, BiFunction<String, String, RuntimeException> problem) {
     VirtualKey k = storedKey(id);
     long now = System.currentTimeMillis();
     VirtualKey changed = KeySpec.apply(k, spec, Set.of(), problem, Math.max(now, k.updatedAtMs() + 1));
