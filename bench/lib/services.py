@@ -112,7 +112,7 @@ def keyed_yaml(redis_url):
     so every call is checked and reserved in Redis (its own key prefix) and none is refused."""
     prefix = f"rlg-bench-{os.getpid()}:"
     return (f"keys:\n  bench: {{ key: \"{BENCH_KEY}\", rpm: 1000000000, tpm: 1000000000000, budget_usd: 1000000,"
-            f" budget_period: total }}\n"
+            f" budget_period: daily }}\n"
             f"limits: {{ redis: \"{redis_url}\", redis_prefix: \"{prefix}\" }}\n")
 
 

@@ -121,7 +121,7 @@ class ClusterLimitsTest {
   @Test
   void aBudgetForFiftyWorstCasesLetsFiftyOfTwoHundredConcurrentCallsThroughAcrossTwoNodes() throws Exception {
     startBoth("rpm: 100000");
-    JsonNode key = admin(a, "POST", "/admin/keys", "{\"name\":\"burst\",\"budget_usd\":0.00065}"); // 50 x 13e-6
+    JsonNode key = admin(a, "POST", "/admin/keys", "{\"name\":\"burst\",\"budget_usd\":0.00065,\"budget_period\":\"daily\"}"); // 50 x 13e-6
     String secret = key.get("key").asText();
     untilStatus(b, secret, 200);
     List<String> outcomes = burst(secret);

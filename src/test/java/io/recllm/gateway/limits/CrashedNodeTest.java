@@ -57,7 +57,7 @@ class CrashedNodeTest {
     crashing = GatewayProcess.start(dir, yaml);
     String base = "http://127.0.0.1:" + crashing.port();
     HttpResponse<String> created = AdminCalls.send(base, "POST", "/admin/keys", ADMIN,
-        "{\"name\":\"crash\",\"max_parallel\":1,\"budget_usd\":0.00003}"); // two calls of 13 micro-USD fit, not three
+        "{\"name\":\"crash\",\"max_parallel\":1,\"budget_usd\":0.00003,\"budget_period\":\"daily\"}"); // two calls of 13 micro-USD fit, not three
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode key = AdminCalls.json(created);
     String secret = key.get("key").asText();

@@ -120,10 +120,15 @@ class LocalLimitsTest {
 
   @Test
   void parallelCallsOverTheLimitAreRefusedWhileOneIsInFlight() throws Exception {
-    gw = GatewayHarness.start(config("max_parallel: 1", ", delay_ms: 1500"), Map.of());
+    gw = GatewayHarness.start(config("max_parallel: 1", ", delay_ms: 3000"), Map.of());
     CompletableFuture<HttpResponse<String>> first = HTTP.sendAsync(request(gw.baseUrl(), KEY, false),
         HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(500);
+    long t0 = System.nanoTime();
+    java.util.regex.Pattern oneActive = java.util.regex.Pattern.compile("(?m)^rec_llm_gateway_requests_active(\\{[^}]*})? 1(\\.0)?$");
+    while (!oneActive.matcher(gw.get("/metrics").body()).find()) { // the first is in flight
+      assertThat(System.nanoTime() - t0).isLessThan(3_000_000_000L);
+      Thread.sleep(20);
+    }
     HttpResponse<String> second = call(gw, KEY, false);
     assertThat(second.statusCode()).isEqualTo(429);
     assertThat(error(second).get("message").asText()).contains("parallel");
