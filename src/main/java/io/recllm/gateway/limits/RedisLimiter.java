@@ -81,7 +81,11 @@ final class RedisLimiter implements Limiter {
       redis.call('HSET', KEYS[5], id, cost)
       redis.call('INCRBY', KEYS[6], cost)
       for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], 61000) end
-      for i = 4, 6 do redis.call('PEXPIRE', KEYS[i], ttl + 1000) end
+      -- never shortened: an earlier call's reservation may need longer than this one's
+      for i = 4, 6 do
+        local left = redis.call('PTTL', KEYS[i])
+        if left < ttl + 1000 then redis.call('PEXPIRE', KEYS[i], ttl + 1000) end
+      end
       return {0, n + 1, used + tokens, reset}
       """;
 
