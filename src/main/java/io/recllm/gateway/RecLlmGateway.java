@@ -319,6 +319,7 @@ public final class RecLlmGateway implements AutoCloseable {
         Keys keys = keysOpening.join();
         if (keys != null) {
           Limits limits = new Limits(config.section(LimitsSection.SECTION), vx, telemetry.meterRegistry());
+          limits.seedSpend(usage, keys.all());
           chainSteps.add(new AuthStep(keys));
           chainSteps.add(new LimitsStep(keys, limits, prices));
           allSinks.add(limits); // settles each call's reservation when its outcome is recorded

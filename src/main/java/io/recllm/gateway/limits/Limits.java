@@ -6,6 +6,8 @@ import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallListener;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.keys.VirtualKey;
+import io.recllm.gateway.usage.KeyUsage;
+import io.recllm.gateway.usage.Usage;
 import io.recllm.gateway.usage.UsageRecord;
 import io.recllm.gateway.usage.UsageSink;
 import io.vertx.core.Future;
@@ -14,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,6 +98,27 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
       LOG.warn("Rate limiter: Redis at {} is unreachable ({}); limited calls are {} until it answers again",
           settings.redis(), cause.getMessage(), settings.onRedisFailure() == LimitsSettings.OnRedisFailure.DENY
               ? "refused with 503 limits_unavailable" : "counted by each node on its own");
+    }
+  }
+
+  /**
+   * On one node, starts each budgeted key's count at what the usage store says it spent in its current
+   * period, so that a restart does not hand out the budget again. With Redis, Redis keeps the spend.
+   * Reads the store: call it at start, off the event loop.
+   */
+  public void seedSpend(Usage usage, List<VirtualKey> keys) {
+    if (redis != null) return;
+    long now = System.currentTimeMillis();
+    LocalDate today = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC).toLocalDate();
+    for (VirtualKey k : keys) {
+      if (k.budgetNanoUsd() == null || k.revoked()) continue;
+      LocalDate from = switch (k.budgetPeriod()) {
+        case DAILY -> today;
+        case MONTHLY -> today.withDayOfMonth(1);
+        case TOTAL -> null;
+      };
+      long spent = usage.byKey(from, null, k.id()).stream().mapToLong(KeyUsage::costNanoUsd).sum();
+      if (spent > 0) local.seed(k.id(), period(k.budgetPeriod(), now), spent);
     }
   }
 

@@ -22,6 +22,15 @@ final class LocalLimiter implements Limiter {
     long spent;
   }
 
+  /** What a key already spent in a period before this process started (from the usage store). */
+  void seed(String keyId, String period, long spentNanoUsd) {
+    KeyState s = keys.computeIfAbsent(keyId, id -> new KeyState());
+    synchronized (s) {
+      s.period = period;
+      s.spent = spentNanoUsd;
+    }
+  }
+
   @Override
   public Future<Verdict> acquire(Ask a) {
     KeyState s = keys.computeIfAbsent(a.keyId(), id -> new KeyState());

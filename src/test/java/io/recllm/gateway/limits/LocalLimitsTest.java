@@ -110,6 +110,21 @@ class LocalLimitsTest {
   }
 
   @Test
+  void aRestartedNodeCountsWhatTheKeySpentBefore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String yaml = config("budget_usd: 0.000039, budget_period: daily", "") // 3 calls of 13 micro-USD
+        + "usage: { store: \"sqlite:" + dir.resolve("usage.db") + "\" }\n";
+    gw = GatewayHarness.start(yaml, Map.of());
+    assertThat(call(gw, KEY, false).statusCode()).isEqualTo(200);
+    assertThat(call(gw, KEY, false).statusCode()).isEqualTo(200);
+    gw.close();
+    gw = GatewayHarness.start(yaml, Map.of());
+    assertThat(call(gw, KEY, false).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = call(gw, KEY, false);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    assertThat(error(refused).get("code").asText()).isEqualTo("budget_exceeded");
+  }
+
+  @Test
   void aReservationIsSettledToTheRealCostSoTheRestOfTheBudgetStaysUsable() throws Exception {
     // max_tokens 2 costs 13 micro-USD at worst; the budget fits one such worst case plus a settled call of 13
     gw = GatewayHarness.start(config("budget_usd: 0.000026", ""), Map.of());
