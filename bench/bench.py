@@ -57,6 +57,10 @@ def parse_args(argv):
                         "client success rate and p99 through a fallback route and straight to the failing upstream")
     p.add_argument("--chaos-fail-percent", type=int, default=30)
     p.add_argument("--chaos-conns", type=int, default=16)
+    p.add_argument("--keyed", action="store_true",
+                   help="also a keyed target: a gateway whose calls carry a virtual key with rpm, tpm and a budget, "
+                        "its limits on Redis (side by side with the same gateway without keys)")
+    p.add_argument("--keyed-redis", default="redis://127.0.0.1:6379", help="Redis of the keyed target")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
                    help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
@@ -301,6 +305,10 @@ def main(argv):
             log("starting gateway-route (model gpt-4o is a fallback route: openai:gpt-4o, then backup:gpt-4o)")
             gateways.append(Gateway("gateway-route", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
                                     extra_providers=route_providers(upstream_url), extra_yaml=ROUTE_YAML).start())
+        if a.keyed:
+            log(f"starting gateway-keyed (usage.store {a.stores[0]}, limits on {a.keyed_redis}) {a.jvm_opts}")
+            gateways.append(Gateway("gateway-keyed", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
+                                    extra_yaml=services.keyed_yaml(a.keyed_redis)).start())
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:

@@ -103,6 +103,19 @@ class Nginx:
             self.master = None
 
 
+# the key wrk/post.lua sends; the keyed target declares it as a virtual key, the other gateways take any
+BENCH_KEY = "sk-bench-client-key"
+
+
+def keyed_yaml(redis_url):
+    """The keyed target: BENCH_KEY as a virtual key with rpm, tpm and a budget far above what a run uses,
+    so every call is checked and reserved in Redis (its own key prefix) and none is refused."""
+    prefix = f"rlg-bench-{os.getpid()}:"
+    return (f"keys:\n  bench: {{ key: \"{BENCH_KEY}\", rpm: 1000000000, tpm: 1000000000000, budget_usd: 1000000,"
+            f" budget_period: daily }}\n"
+            f"limits: {{ redis: \"{redis_url}\", redis_prefix: \"{prefix}\" }}\n")
+
+
 def store_yaml(store):
     """The usage.store line for a benchmark store name: memory, default (the gateway's own), or a URL."""
     if store == "default":
@@ -259,7 +272,8 @@ def stop_all():
 def check_target(port, body_plain, body_stream, gateway):
     """One non-streaming and one streaming call; raises when the answer is not what the load expects."""
     status, headers, data = request(port, "POST", "/v1/chat/completions", body_plain,
-                                    {"Content-Type": "application/json", "Accept": "application/json"})
+                                    {"Content-Type": "application/json", "Accept": "application/json",
+                                     "Authorization": "Bearer " + BENCH_KEY})
     if status != 200:
         raise RuntimeError(f"port {port}: non-streaming call answered {status}: {data[:300]!r}")
     doc = json.loads(data)
@@ -268,7 +282,8 @@ def check_target(port, body_plain, body_stream, gateway):
     if gateway and "x_rec_llm" not in doc:
         raise RuntimeError(f"port {port}: gateway answer without x_rec_llm: {data[:300]!r}")
     status, headers, data = request(port, "POST", "/v1/chat/completions", body_stream,
-                                    {"Content-Type": "application/json", "Accept": "text/event-stream"})
+                                    {"Content-Type": "application/json", "Accept": "text/event-stream",
+                                     "Authorization": "Bearer " + BENCH_KEY})
     if status != 200 or not headers.get("content-type", "").startswith("text/event-stream"):
         raise RuntimeError(f"port {port}: streaming call answered {status} {headers.get('content-type')}")
     text = data.decode()

@@ -9,7 +9,8 @@ wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = os.getenv("BENCH_ACCEPT") or "application/json"
-wrk.headers["Authorization"] = "Bearer sk-bench-client"
+-- the keyed target (--keyed) knows this key; the other gateways take any
+wrk.headers["Authorization"] = "Bearer sk-bench-client-key"
 
 function done(summary, latency, requests)
   local e = summary.errors

@@ -257,37 +257,75 @@
       }
     });
     if (!added) return;
+    fillSelect(select, "All providers", [...state.knownProviders].sort().map((p) => [p, p]));
+  }
+
+  /** Replaces a filter's options with "all" and [value, label] pairs, keeping the choice. */
+  function fillSelect(select, allLabel, entries) {
     const current = select.value;
-    const options = [...state.knownProviders].sort().map((p) => {
+    const options = [["", allLabel], ...entries].map(([value, label]) => {
       const o = document.createElement("option");
-      o.value = p;
-      o.textContent = p;
+      o.value = value;
+      o.textContent = label;
       return o;
     });
-    const all = document.createElement("option");
-    all.value = "";
-    all.textContent = "All providers";
-    select.replaceChildren(all, ...options);
+    select.replaceChildren(...options);
     select.value = current;
+  }
+
+  // Usage by virtual key (master key or no key only: other callers get an error and the section stays hidden)
+  function renderKeys(answer) {
+    const byKey = answer && answer.data.some((r) => r.key_id) ? answer : null; // a gateway without keys shows none
+    $("keys-section").hidden = !byKey;
+    $("filter-key-label").hidden = !byKey;
+    if (!byKey) return;
+    fillSelect($("filter-key"), "All keys", byKey.data.filter((r) => r.key_id).map((r) => [r.key_id, r.key_name || r.key_id]));
+    const current = $("filter-key").value;
+    const rows = current ? byKey.data.filter((r) => r.key_id === current) : byKey.data;
+    document.querySelector("#keys-table tbody").replaceChildren(...rows.map((r) => {
+      const tr = document.createElement("tr");
+      cell(tr, r.key_name || "");
+      cell(tr, r.key_id || "");
+      cell(tr, fmt.int(r.calls), r.calls);
+      cell(tr, fmt.int(r.errors), r.errors);
+      cell(tr, fmt.int(r.prompt_tokens + r.completion_tokens));
+      cell(tr, fmt.usd(r.cost_usd), r.cost_usd);
+      cell(tr, r.budget_usd == null ? "" : fmt.usd(r.budget_usd) + " " + r.budget_period);
+      const td = document.createElement("td");
+      if (r.budget_usd) {
+        const share = Math.min(1, r.cost_usd / r.budget_usd);
+        const bar = document.createElement("div");
+        bar.className = "budget-bar" + (share >= 0.9 ? " high" : "");
+        const fill = document.createElement("span");
+        fill.style.width = (share * 100).toFixed(1) + "%";
+        bar.appendChild(fill);
+        bar.title = (share * 100).toFixed(1) + "% of the budget";
+        td.appendChild(bar);
+      }
+      tr.appendChild(td);
+      return tr;
+    }));
   }
 
   async function refresh() {
     const from = $("filter-from").value;
     const to = $("filter-to").value;
     const provider = $("filter-provider").value;
+    const key = $("filter-key").value;
     const today = utcToday();
-    const [range, todays, perDay, providers, requests, health] = await Promise.all([
+    const [range, todays, perDay, providers, requests, health, byKey] = await Promise.all([
       api("../v1/usage?" + query({ from, to, provider, group_by: "date,provider,model" })),
       api("../v1/usage?" + query({ date: today, provider, group_by: "date" })),
       api("../v1/usage?" + query({ from, to, provider, group_by: "date" })),
       api("../v1/usage?" + query({ group_by: "provider" })),
       api("../v1/usage/requests?limit=100"),
       api("../v1/usage/providers"),
+      api("../v1/usage?" + query({ from, to, group_by: "key" })).catch((e) => { if (e.unauthorized) throw e; return null; }),
     ]);
     updateProviders(providers.data);
-    const visible = provider ? requests.data.filter((r) => r.provider === provider) : requests.data;
+    const visible = requests.data.filter((r) => (!provider || r.provider === provider) && (!key || r.client_key_id === key));
     // Redraw only what changed: a table rebuilt every second would lose the reader's selection.
-    const snapshot = JSON.stringify([range, todays, perDay.data, visible, health]);
+    const snapshot = JSON.stringify([range, todays, perDay.data, visible, health, byKey]);
     if (snapshot !== state.lastSnapshot) {
       state.lastSnapshot = snapshot;
       renderCards($("range"), range.total);
@@ -297,6 +335,7 @@
       renderRequests(visible);
       renderHealth(health);
       renderCharts(perDay.data, visible, from, to);
+      renderKeys(byKey);
     }
     state.updates++;
     $("live").classList.remove("stale");
@@ -338,7 +377,7 @@
     const today = utcToday();
     $("filter-to").value = today;
     $("filter-from").value = daysBefore(today, 6);
-    ["filter-from", "filter-to", "filter-provider"].forEach((id) =>
+    ["filter-from", "filter-to", "filter-provider", "filter-key"].forEach((id) =>
       $(id).addEventListener("change", () => { clearTimeout(state.timer); tick(); }));
     document.querySelectorAll("#usage-table th").forEach((th) => th.addEventListener("click", () => {
       state.sort = { key: th.dataset.key, dir: state.sort.key === th.dataset.key ? -state.sort.dir : (th.dataset.type === "num" ? -1 : 1) };

@@ -13,6 +13,12 @@ import io.recllm.gateway.http.GatewayRouter;
 import io.recllm.gateway.http.GatewayServices;
 import io.recllm.gateway.http.GatewayVerticle;
 import io.recllm.gateway.http.ListenAddress;
+import io.recllm.gateway.keys.AuthStep;
+import io.recllm.gateway.keys.KeyServices;
+import io.recllm.gateway.keys.Keys;
+import io.recllm.gateway.limits.Limits;
+import io.recllm.gateway.limits.LimitsSection;
+import io.recllm.gateway.limits.LimitsStep;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.provider.ProviderRegistry;
@@ -161,6 +167,7 @@ public final class RecLlmGateway implements AutoCloseable {
     services.usage().close(); // after every call was recorded, so that they are all in the final flush
     services.resilience().health().close();
     services.telemetry().close();
+    if (services.keys() != null) services.keys().close();
     if (ownsVertx) {
       try {
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -300,6 +307,8 @@ public final class RecLlmGateway implements AutoCloseable {
       // (Micrometer, OpenTelemetry) open while this thread starts Vert.x and the providers.
       inBackground("tokenizer-warm-up", () -> TokenCounter.count("warm up"));
       CompletableFuture<Usage> usageOpening = inBackground("usage-store-open", () -> Usage.open(config.usage()));
+      // after the usage store, whose migrations create the keys' table
+      CompletableFuture<Keys> keysOpening = usageOpening.thenApplyAsync(u -> Keys.openIfUsed(config));
       CompletableFuture<Telemetry> telemetryOpening = inBackground("telemetry-open",
           () -> Telemetry.create(config.telemetry(), meterRegistry, openTelemetry));
       int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
@@ -337,6 +346,16 @@ public final class RecLlmGateway implements AutoCloseable {
         // must be the outermost provider step, around every try and whatever other provider steps do
         chainSteps.add(telemetry.observationStep());
         chainSteps.addAll(ConfiguredSteps.of(config, vx, prices, telemetry.meterRegistry()));
+        KeyServices keyServices = null;
+        Keys keys = keysOpening.join();
+        if (keys != null) {
+          Limits limits = new Limits(config.section(LimitsSection.SECTION), vx, telemetry.meterRegistry());
+          limits.seedSpend(usage, keys.all());
+          chainSteps.add(new AuthStep(keys));
+          chainSteps.add(new LimitsStep(keys, limits, prices));
+          allSinks.add(limits); // settles each call's reservation when its outcome is recorded
+          keyServices = new KeyServices(keys, (id, headers) -> limits.rateHeaders(keys.byId(id), headers), limits);
+        }
         chainSteps.addAll(steps);
         chainSteps.addAll(resilience.steps()); // none when the config asks for no routes, retries or breakers
         CallChain chain = new CallChain(chainSteps, scrubbed);
@@ -349,7 +368,7 @@ public final class RecLlmGateway implements AutoCloseable {
         GatewayServices services = new GatewayServices(config, chain,
             new ModelParser(config.providers().keySet(), config.defaultProvider(),
                 ProviderSettingsTypes.installed().presets()), prices,
-            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain(), resilience, withFallbacks);
+            new CallOutcome(config, prices, allSinks), usage, telemetry, new Drain(), resilience, withFallbacks, keyServices);
         int port = config.port() == 0 ? freePort() : config.port();
         List<GatewayVerticle> started = new ArrayList<>();
         ClientConnections connections = new ClientConnections(config.connectionLimits(), telemetry.meterRegistry());
@@ -366,6 +385,9 @@ public final class RecLlmGateway implements AutoCloseable {
       } catch (Exception e) {
         if (registry != null) registry.close();
         usageOpening.thenAccept(Usage::close).exceptionally(ignored -> null).join();
+        keysOpening.thenAccept(k -> {
+          if (k != null) k.close();
+        }).exceptionally(ignored -> null).join();
         telemetryOpening.thenAccept(Telemetry::close).exceptionally(ignored -> null).join();
         if (owns && vx != null) vx.close();
         Throwable cause = e;

@@ -46,8 +46,9 @@ class TextGenProviderTypeTest {
     assertFails("providers: { tg: { type: textgen, base_url: \"https://t.example\", api_version: v2 } }",
         "providers.tg.api_version: must look like 2025-01, got \"v2\"");
     assertFails("providers: { tg: { type: textgen, base_url: \"https://t.example\", api_verison: \"2025-06\" } }",
-        "providers.tg.api_verison: unknown key (known keys under providers.tg: api_key, api_version, base_url, "
-            + "default_max_new_tokens, headers, http2, max_connections, models, requires_key, timeouts, tls, type)");
+        "providers.tg.api_verison: unknown key (known keys under providers.tg: api_key, api_keys, api_version, base_url, "
+            + "circuit_breaker, default_max_new_tokens, headers, http2, max_connections, models, requires_key, retries, "
+            + "timeouts, tls, type)");
     assertFails("providers: { tg: { type: textgen } }", "providers.tg.base_url: missing");
     assertFails("providers: { tg: { type: textgn } }",
         "providers.tg.type: \"textgn\" is not a provider type (one of anthropic, azure, ");

@@ -145,6 +145,7 @@ public final class CallOutcome {
         responseModel, status, call.stream(), usage, cost.nanoUsd(), cost.priceVersion(), latencyMs, ttftMs,
         finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage(), null, null, null, call.endpoint());
     if (n > 1) record = record.withAttempt(n);
+    if (call.caller().keyId() != null) record = record.withClientKeyId(call.caller().keyId());
     if (logContent()) {
       // the client's own messages, not a body a step rewrote on its way upstream
       JsonNode messages = call.clientBody().get("messages");

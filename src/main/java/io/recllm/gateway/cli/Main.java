@@ -14,9 +14,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command line: {@code serve} (the default), {@code --version}, {@code --help}. */
+/** Command line: {@code serve} (the default), {@code keys}, {@code --version}, {@code --help}. */
 @Command(name = "rec-llm-gateway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "OpenAI-compatible LLM gateway.", subcommands = {Main.Serve.class})
+    description = "OpenAI-compatible LLM gateway.", subcommands = {Main.Serve.class, KeysCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Override

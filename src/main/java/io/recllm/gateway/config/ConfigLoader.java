@@ -45,6 +45,7 @@ public final class ConfigLoader {
       default_provider: openai
       include_extensions: true
       api_key: ${REC_LLM_GATEWAY_KEY:-}
+      admin_key: ${REC_LLM_GATEWAY_ADMIN_KEY:-}
       providers:
         openai:    { type: openai,    base_url: "https://api.openai.com/v1", api_key: "${OPENAI_API_KEY}" }
         anthropic: { type: anthropic, base_url: "https://api.anthropic.com", api_key: "${ANTHROPIC_API_KEY}" }
@@ -192,6 +193,9 @@ public final class ConfigLoader {
     }
     checkKeys(t.path("cors"), "cors", Set.of("allowed_origins"));
     JsonNode limits = t.path("limits");
+    Set<String> sectionLimitsKeys = new HashSet<>();
+    sections.forEach(s -> sectionLimitsKeys.addAll(s.limitsKeys()));
+    LimitsReader.checkKeys(limits, sectionLimitsKeys);
     checkKeys(t.path("shutdown"), "shutdown", Set.of("grace_ms"));
     long graceMs = longValue(t.path("shutdown").path("grace_ms"), "shutdown.grace_ms", 0, 3_600_000);
     int eventLoops = t.has("event_loops") && !t.get("event_loops").isNull()

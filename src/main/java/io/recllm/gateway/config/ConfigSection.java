@@ -25,6 +25,14 @@ public interface ConfigSection<T> {
   }
 
   /**
+   * Keys this section reads inside the loader's own {@code limits} mapping (which holds the connection
+   * limits), e.g. the rate limiter's {@code redis}: a section cannot claim a top-level key the loader owns.
+   */
+  default Set<String> limitsKeys() {
+    return Set.of();
+  }
+
+  /**
    * Reads the section from the whole tree, after defaults, environment substitution and overrides.
    * Report a bad value with {@link ConfigException} naming its key path ({@link ConfigValues} words it).
    *

@@ -12,6 +12,8 @@ import java.util.function.UnaryOperator;
 public abstract sealed class GatewayException extends RuntimeException
     permits GatewayException.InvalidRequest,
         GatewayException.AuthenticationFailed,
+        GatewayException.PermissionDenied,
+        GatewayException.LimitsUnavailable,
         GatewayException.PayloadTooLarge,
         GatewayException.NotFound,
         GatewayException.MethodNotAllowed,
@@ -129,6 +131,42 @@ public abstract sealed class GatewayException extends RuntimeException
     @Override
     AuthenticationFailed copy(UnaryOperator<String> redact, Throwable cause) {
       return new AuthenticationFailed(this, redact, cause);
+    }
+  }
+
+  /** 403: a valid key that may not do this, e.g. call a model outside its list. */
+  public static final class PermissionDenied extends GatewayException {
+    public PermissionDenied(String code, String message) {
+      super(403, "permission_error", code, null, message, false, 0, null, null);
+    }
+
+    private PermissionDenied(PermissionDenied from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    PermissionDenied copy(UnaryOperator<String> redact, Throwable cause) {
+      return new PermissionDenied(this, redact, cause);
+    }
+  }
+
+  /**
+   * 503 {@code limits_unavailable}: the shared rate limiter cannot be reached and the gateway is set to
+   * refuse limited calls rather than let them through unchecked. The limiter logs the outage once; the
+   * calls it refuses are not logged one by one.
+   */
+  public static final class LimitsUnavailable extends GatewayException {
+    public LimitsUnavailable(String message) {
+      super(503, "api_error", "limits_unavailable", null, message, false, 0, "1", null);
+    }
+
+    private LimitsUnavailable(LimitsUnavailable from, UnaryOperator<String> redact, Throwable cause) {
+      super(from, redact, cause);
+    }
+
+    @Override
+    LimitsUnavailable copy(UnaryOperator<String> redact, Throwable cause) {
+      return new LimitsUnavailable(this, redact, cause);
     }
   }
 

@@ -77,6 +77,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       return;
     }
     Call call = Call.builder(requestId, ref, request)
+        .caller(GatewayAuth.caller(ctx))
         .stream(stream)
         .startNanos(startNanos)
         .totalTimeoutMillis(services.config().timeouts().totalMs())

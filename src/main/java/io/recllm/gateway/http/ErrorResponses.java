@@ -60,7 +60,7 @@ public final class ErrorResponses {
   }
 
   private static void log(GatewayException e) {
-    if (e.status() >= 500 && LOG.isWarnEnabled()) {
+    if (e.status() >= 500 && !(e instanceof GatewayException.LimitsUnavailable) && LOG.isWarnEnabled()) {
       LOG.warn("{} {} provider={} model={}: {}", e.status(), e.type(), e.provider(), e.model(), e.getMessage());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} provider={} model={}: {}", e.status(), e.type(), e.provider(), e.model(), e.getMessage());

@@ -27,8 +27,12 @@ public final class GatewayRouter {
     router.get("/ready").handler(ctx -> status(ctx, drain, "ready"));
     DashboardRoutes.mount(router);
     services.telemetry().mountMetrics(router, false); // open like /health unless telemetry.metrics_auth
-    if (services.config().authEnabled()) {
-      router.route().handler(new GatewayAuth(services.config().apiKey()));
+    GatewayAuth auth = new GatewayAuth(services.config().apiKey(), services.keys());
+    if (services.keys() != null && services.keys().keys().adminEnabled()) {
+      AdminKeysHandler.mount(router, services.keys().keys(), auth);
+    }
+    if (services.config().authEnabled() || services.keys() != null) {
+      router.route().handler(auth);
     }
     services.telemetry().mountMetrics(router, true);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes());
@@ -60,7 +64,7 @@ public final class GatewayRouter {
     router.post("/v1/messages").handler(drain::admit);
     router.post("/v1/messages").handler(readBody).handler(messages);
     router.post("/v1/messages/count_tokens").handler(readBody).handler(messages::countTokens);
-    UsageHandler usage = new UsageHandler(services.usage());
+    UsageHandler usage = new UsageHandler(services.usage(), services.keys());
     router.get("/v1/usage").handler(usage::summary);
     router.get("/v1/usage/requests").handler(usage::requests);
     // provider health for the dashboard: circuit state, error rate, latency EWMA, retries and fallbacks

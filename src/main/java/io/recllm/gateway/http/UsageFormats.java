@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.keys.VirtualKey;
 import io.recllm.gateway.pricing.NanoUsd;
+import io.recllm.gateway.usage.KeyUsage;
 import io.recllm.gateway.usage.RequestLogEntry;
 import io.recllm.gateway.usage.UsageQuery;
 import io.recllm.gateway.usage.UsageStats;
@@ -74,6 +76,32 @@ final class UsageFormats {
       new Column<>("response_content", RequestLogEntry::responseContent),
       new Column<>("endpoint", RequestLogEntry::endpoint),
       new Column<>("attempt", RequestLogEntry::attempt));
+
+  /** Usage by client key, with each key's name and budget as this node knows them. */
+  static ObjectNode byKeyJson(List<KeyUsage> rows, Function<String, VirtualKey> keys) {
+    ObjectNode root = Json.object();
+    root.put("object", "list");
+    root.putArray("group_by").add("key");
+    ArrayNode data = root.putArray("data");
+    for (KeyUsage u : rows) {
+      ObjectNode o = data.addObject();
+      VirtualKey k = u.keyId() == null ? null : keys.apply(u.keyId());
+      o.put("key_id", u.keyId());
+      o.put("key_name", k != null ? k.name() : u.keyId() == null ? "(no virtual key)" : null);
+      o.put("calls", u.calls());
+      o.put("errors", u.errors());
+      o.put("prompt_tokens", u.promptTokens());
+      o.put("completion_tokens", u.completionTokens());
+      o.putRawValue("cost_usd", new RawValue(NanoUsd.format(u.costNanoUsd())));
+      if (k != null && k.budgetNanoUsd() != null) {
+        o.putRawValue("budget_usd", new RawValue(NanoUsd.format(k.budgetNanoUsd())));
+        o.put("budget_period", k.budgetPeriod().wire());
+      } else {
+        o.putNull("budget_usd");
+      }
+    }
+    return root;
+  }
 
   static ObjectNode statsJson(UsageQuery q, List<UsageStats> rows, UsageStats total) {
     ObjectNode root = Json.object();

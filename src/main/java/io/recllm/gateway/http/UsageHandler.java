@@ -1,6 +1,8 @@
 package io.recllm.gateway.http;
 
+import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.keys.KeyServices;
 import io.recllm.gateway.usage.RequestLogEntry;
 import io.recllm.gateway.usage.Usage;
 import io.recllm.gateway.usage.UsageQuery;
@@ -22,7 +24,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code GET /v1/usage}: totals with optional {@code date} or {@code from}/{@code to} (UTC, inclusive),
  * {@code provider}, {@code model}, {@code endpoint}, {@code group_by} (any of date, provider, model,
- * endpoint, comma-separated or repeated; default date, provider and model) and {@code format=json|csv}. {@code GET /v1/usage/requests}: the request
+ * endpoint, comma-separated or repeated; default date, provider and model; or {@code key} alone: per
+ * client key, from the request log) and {@code format=json|csv}. A virtual key sees only its own usage
+ * and its own calls. {@code GET /v1/usage/requests}: the request
  * log, newest first, {@code limit} 1..1000 (default 100). Unknown or malformed parameters are a 400
  * naming the parameter, so a typo never silently widens a query.
  */
@@ -34,12 +38,19 @@ final class UsageHandler {
   static final int DEFAULT_LIMIT = 100;
 
   private final Usage usage;
+  private final KeyServices keys;
 
-  UsageHandler(Usage usage) {
+  UsageHandler(Usage usage, KeyServices keys) {
     this.usage = usage;
+    this.keys = keys;
   }
 
   void summary(RoutingContext ctx) {
+    Caller caller = GatewayAuth.caller(ctx);
+    if (caller.kind() == Caller.Kind.VIRTUAL || ctx.queryParams().getAll("group_by").contains("key")) {
+      byKey(ctx, caller);
+      return;
+    }
     UsageQuery query;
     boolean csv;
     try {
@@ -56,7 +67,36 @@ final class UsageHandler {
     }, csv);
   }
 
+  /**
+   * {@code group_by=key}: each client key's calls from the request log, with its name and budget; a
+   * virtual key gets only its own, whatever it asked for.
+   */
+  private void byKey(RoutingContext ctx, Caller caller) {
+    UsageQuery query;
+    try {
+      MultiMap params = params(ctx, SUMMARY_PARAMS);
+      if (caller.kind() != Caller.Kind.VIRTUAL && !params.getAll("group_by").equals(List.of("key"))) {
+        throw new GatewayException.InvalidRequest("invalid_value", "group_by",
+            "group_by=key cannot be combined with other groups; ask for it alone.");
+      }
+      for (String p : List.of("provider", "model", "format")) {
+        if (params.contains(p)) {
+          throw new GatewayException.InvalidRequest("invalid_value", p, "'" + p + "' is not supported with usage by key.");
+        }
+      }
+      MultiMap dates = MultiMap.caseInsensitiveMultiMap().addAll(params).remove("group_by");
+      query = parseQuery(dates);
+    } catch (GatewayException e) {
+      ErrorResponses.send(ctx.response(), e);
+      return;
+    }
+    String only = caller.kind() == Caller.Kind.VIRTUAL ? caller.keyId() : null;
+    run(ctx, true, () -> UsageFormats.byKeyJson(usage.byKey(query.from(), query.to(), only),
+        keys == null ? id -> null : keys.keys()::byId).toString(), false);
+  }
+
   void requests(RoutingContext ctx) {
+    Caller caller = GatewayAuth.caller(ctx);
     int limit;
     boolean csv;
     try {
@@ -68,7 +108,11 @@ final class UsageHandler {
       return;
     }
     run(ctx, usage.requestLogBlocks(), () -> {
-      List<RequestLogEntry> rows = usage.recentRequests(limit);
+      List<RequestLogEntry> rows = usage.recentRequests(caller.kind() == Caller.Kind.VIRTUAL ? Usage.MAX_RECENT : limit);
+      if (caller.kind() == Caller.Kind.VIRTUAL) {
+        // a virtual key sees its own calls only
+        rows = rows.stream().filter(r -> caller.keyId().equals(r.clientKeyId())).limit(limit).toList();
+      }
       return csv ? UsageFormats.requestsCsv(rows) : UsageFormats.requestsJson(rows).toString();
     }, csv);
   }

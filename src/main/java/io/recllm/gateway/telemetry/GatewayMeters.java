@@ -48,12 +48,18 @@ final class GatewayMeters {
   static final int MAX_MODELS = 1000;
   static final String UNKNOWN_STOP_REASONS = "rec_llm_gateway.upstream.unknown_stop_reasons";
   static final String OTHER_MODEL = "other";
+  /** Calls and cost per virtual key, by the key's name: separate meters, so the per-model ones keep their tags. */
+  static final String KEY_REQUESTS = "rec_llm_gateway.key.requests";
+  static final String KEY_COST = "rec_llm_gateway.key.cost";
+  /** Key names beyond this many are counted under "other", as model names are. */
+  static final int MAX_KEYS = 1000;
 
   private final MeterRegistry registry;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ModelMeters>> byProvider = new ConcurrentHashMap<>();
   private final AtomicInteger models = new AtomicInteger();
+  private final ConcurrentHashMap<String, Counter[]> byKey = new ConcurrentHashMap<>();
   private final Counter droppedEvents;
   private final List<Meter> gauges = new ArrayList<>();
 
@@ -105,6 +111,19 @@ final class GatewayMeters {
       m.overhead.record(Math.max(0, durationNanos - upstreamNanos), TimeUnit.NANOSECONDS);
     }
     if (r.errorType() != null) m.errors(r.errorType()).increment();
+  }
+
+  /** A virtual key's call: its count (by status) and cost under the {@code key} tag. */
+  void recordKey(String key, UsageRecord r) {
+    Counter[] c = byKey.get(key);
+    if (c == null) {
+      String tag = byKey.size() >= MAX_KEYS ? OTHER_MODEL : key;
+      c = byKey.computeIfAbsent(tag, k -> new Counter[] {
+          Counter.builder(KEY_REQUESTS).tag("key", k).description("Calls made with a virtual key").register(registry),
+          Counter.builder(KEY_COST).tag("key", k).baseUnit("usd").description("What a virtual key's calls cost").register(registry)});
+    }
+    c[0].increment();
+    if (r.costNanoUsd() > 0) c[1].increment(NanoUsd.toDouble(r.costNanoUsd()));
   }
 
   private ModelMeters meters(String provider, String model, String endpoint) {

@@ -13,6 +13,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.recllm.gateway.call.Attempt;
 import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallOutcome;
+import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.call.CallListener;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.TelemetrySettings;
@@ -180,13 +181,16 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     finish(null, r, null);
   }
 
+  /** @param call the call, or null for a record made outside the gateway */
   private void finish(RequestObservation obs, UsageRecord r, Call call) {
+    String key = call != null && call.caller().kind() == Caller.Kind.VIRTUAL ? call.caller().name() : null;
     long durationNanos = obs != null ? System.nanoTime() - obs.startNanos : Math.max(0, r.latencyMs()) * 1_000_000;
     long upstreamNanos = obs != null ? obs.upstreamNanos() : -1;
     if (obs != null && meters != null) meters.finished(obs.stream);
     if (meters != null) {
       try {
         meters.record(r, durationNanos, upstreamNanos);
+        if (key != null) meters.recordKey(key, r);
       } catch (RuntimeException e) {
         LOG.warn("Recording meters for request {} failed", r.requestId(), e);
       }
@@ -201,8 +205,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     } catch (RuntimeException e) {
       LOG.warn("Writing the access log line of request {} failed", r.requestId(), e);
     }
-    listeners.emit(() -> withAttempts(r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos)
-        : stopEvent(r, durationNanos, upstreamNanos), call));
+    listeners.emit(() -> withAttempts(r.failed() ? exceptionEvent(r, durationNanos, upstreamNanos, key)
+        : stopEvent(r, durationNanos, upstreamNanos, key), call));
   }
 
   /**
@@ -258,8 +262,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return event(TelemetryEvent.REQUEST_START, m, meta);
   }
 
-  private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
-    Map<String, Object> meta = commonMetadata(r);
+  private static TelemetryEvent stopEvent(UsageRecord r, long durationNanos, long upstreamNanos, String key) {
+    Map<String, Object> meta = commonMetadata(r, key);
     if (r.finishReason() != null) meta.put("finish_reason", r.finishReason());
     meta.put("cost_usd", r.costUsdExact());
     meta.put("estimated_usage", r.usage() != null && r.usage().estimated());
@@ -267,8 +271,8 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return event(TelemetryEvent.REQUEST_STOP, measurements(r, durationNanos, upstreamNanos), meta);
   }
 
-  private static TelemetryEvent exceptionEvent(UsageRecord r, long durationNanos, long upstreamNanos) {
-    Map<String, Object> meta = commonMetadata(r);
+  private static TelemetryEvent exceptionEvent(UsageRecord r, long durationNanos, long upstreamNanos, String key) {
+    Map<String, Object> meta = commonMetadata(r, key);
     meta.put("error_type", r.errorType());
     if (r.errorMessage() != null) meta.put("error_message", r.errorMessage());
     if (r.costNanoUsd() > 0) meta.put("cost_usd", r.costUsdExact());
@@ -301,11 +305,12 @@ public final class Telemetry implements GatewayTelemetry, UsageSink, CallListene
     return m;
   }
 
-  private static Map<String, Object> commonMetadata(UsageRecord r) {
+  private static Map<String, Object> commonMetadata(UsageRecord r, String key) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("request_id", r.requestId());
     meta.put("provider", r.provider());
     meta.put("model", r.model());
+    if (key != null) meta.put("key", key);
     if (r.responseModel() != null) meta.put("response_model", r.responseModel());
     meta.put("status", r.status());
     meta.put("stream", r.stream());

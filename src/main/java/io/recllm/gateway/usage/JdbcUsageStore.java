@@ -121,6 +121,10 @@ final class JdbcUsageStore implements AutoCloseable {
     return queries.query(q);
   }
 
+  List<KeyUsage> byKey(long fromMillis, long toMillis, String keyId) throws SQLException {
+    return queries.byKey(fromMillis, toMillis, keyId);
+  }
+
   List<RequestLogEntry> recent(int limit) throws SQLException {
     return queries.recent(limit);
   }

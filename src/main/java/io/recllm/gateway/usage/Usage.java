@@ -5,8 +5,12 @@ import io.recllm.gateway.config.UsageSettings;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +151,38 @@ public final class Usage implements UsageSink, AutoCloseable {
       return List.copyOf(store.recent(n));
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the request log from " + location.display() + ": "
+          + JdbcUsageStore.rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Each client key's calls between two UTC dates (inclusive; null for open), or only {@code keyId}'s,
+   * from the request log: the store's rows (cluster-wide), or the latest {@value #MAX_RECENT} calls of
+   * the memory store. Reads the database: call it off the event loop.
+   */
+  public List<KeyUsage> byKey(LocalDate from, LocalDate to, String keyId) {
+    long fromMs = from == null ? Long.MIN_VALUE : UsageQueries.startMillis(from.toEpochDay());
+    long toMs = to == null ? Long.MAX_VALUE : UsageQueries.startMillis(to.toEpochDay() + 1);
+    if (store == null) {
+      Map<String, long[]> sums = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+      for (RequestLogEntry e : recentRequests(MAX_RECENT)) {
+        if (e.timestampMillis() < fromMs || e.timestampMillis() >= toMs) continue;
+        if (keyId != null && !keyId.equals(e.clientKeyId())) continue;
+        long[] t = sums.computeIfAbsent(e.clientKeyId(), k -> new long[5]);
+        t[0]++;
+        if (e.errorType() != null) t[1]++;
+        t[2] += e.promptTokens();
+        t[3] += e.completionTokens();
+        t[4] += e.costNanoUsd();
+      }
+      List<KeyUsage> out = new ArrayList<>();
+      sums.forEach((k, t) -> out.add(new KeyUsage(k, t[0], t[1], t[2], t[3], t[4])));
+      return out;
+    }
+    try {
+      return List.copyOf(store.byKey(fromMs, toMs, keyId));
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read usage by key from " + location.display() + ": "
           + JdbcUsageStore.rootMessage(e), e);
     }
   }

@@ -144,6 +144,28 @@ final class UsageQueries {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
+  /** Each client key's calls with {@code ts_ms} in [fromMillis, toMillis), or only {@code keyId}'s when it is set. */
+  List<KeyUsage> byKey(long fromMillis, long toMillis, String keyId) throws SQLException {
+    String sql = "SELECT client_key_id, COUNT(*) AS calls, SUM(CASE WHEN error_type IS NULL THEN 0 ELSE 1 END) AS errors,"
+        + " SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion,"
+        + " SUM(COALESCE(cost_nano_usd, CAST(ROUND(cost_usd * 1000000000) AS BIGINT))) AS cost"
+        + " FROM usage_requests WHERE ts_ms >= ? AND ts_ms < ?" + (keyId != null ? " AND client_key_id = ?" : "")
+        + " GROUP BY client_key_id ORDER BY client_key_id";
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, fromMillis);
+      ps.setLong(2, toMillis);
+      if (keyId != null) ps.setString(3, keyId);
+      List<KeyUsage> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new KeyUsage(rs.getString("client_key_id"), rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt"),
+              rs.getLong("completion"), rs.getLong("cost")));
+        }
+      }
+      return out;
+    }
+  }
+
   /** The first millisecond of a UTC date, held to the range of a long for dates no call can have. */
   static long startMillis(long epochDay) {
     long limit = Long.MAX_VALUE / UsageKey.MILLIS_PER_DAY;

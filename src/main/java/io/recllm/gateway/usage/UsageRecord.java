@@ -130,4 +130,10 @@ public record UsageRecord(
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
         requestContent, responseContent, endpoint, n);
   }
+
+  public UsageRecord withClientKeyId(String keyId) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, keyId, requestContent,
+        responseContent, endpoint, attempt);
+  }
 }

@@ -97,7 +97,7 @@ class SqliteSchemaUpgradeTest {
           "SELECT version, success FROM usage_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
         List<String> applied = new ArrayList<>();
         while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
-        assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+        assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
       }
     }
   }
