@@ -112,8 +112,8 @@ class DetectorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv", "sk-ant-api03-Zx9yW8vU7tS6rQ5pO4nM3lK2",
-      "AKIAIOSFODNN7EXAMPLE", "ghp_0123456789abcdefABCDEF0123456789abcd", "xoxb-1234567890-0987654321-AbCdEf",
+  @ValueSource(strings = {"sk-proj-FAKEtestOnlyKEY0000000001", "sk-ant-api03-FAKEtestOnlyKEY000002",
+      "AKIAIOSFODNN7EXAMPLE", "ghp_FAKEtestOnlyTOKEN0000000000000003", "xoxb-0000000000-FAKE-test-only-4",
       "q8Zr3XbT1mKd9PwLf2YcVn7Hs4Jg6Ra0Ue5"})
   void secrets(String value) {
     finds(Detectors.SECRET, value);

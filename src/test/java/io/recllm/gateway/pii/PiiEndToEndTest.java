@@ -97,13 +97,13 @@ class PiiEndToEndTest {
   @Test
   void blockModeRefusesNamingTheKindsButNeverTheValues() throws Exception {
     try (RecLlmGateway gw = start(PII, echo)) {
-      HttpResponse<String> resp = post(gw, chat("SSN 123-45-6789, key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv", false));
+      HttpResponse<String> resp = post(gw, chat("SSN 123-45-6789, key sk-proj-FAKEtestOnlyKEY0000000001", false));
 
       assertThat(resp.statusCode()).isEqualTo(400);
       JsonNode error = Json.MAPPER.readTree(resp.body()).get("error");
       assertThat(error.get("code").asText()).isEqualTo("pii_detected");
       assertThat(error.get("message").asText()).contains("secret, ssn");
-      assertThat(resp.body()).doesNotContain("123-45-6789").doesNotContain("6789").doesNotContain("Ab3dEf6hIj9k");
+      assertThat(resp.body()).doesNotContain("123-45-6789").doesNotContain("6789").doesNotContain("FAKEtestOnlyKEY");
       assertThat(upstream).isEmpty();
     }
   }
