@@ -16,40 +16,6 @@ public final class OpenAiJson {
 
   private OpenAiJson() {}
 
-  /** {@code stop}: a string or an array of strings, as a list. */
-  public static ArrayNode stopSequences(JsonNode v) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
-    if (v.isTextual()) {
-      out.add(v.asText());
-    } else if (v.isArray()) {
-      for (JsonNode s : v) {
-        if (!s.isTextual()) throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-        out.add(s.asText());
-      }
-    } else {
-      throw invalid("invalid_type", "stop", "'stop' must be a string or an array of strings");
-    }
-    return out;
-  }
-
-  /** A whole number that fits a long: anything larger would be read as a long's low bits. */
-  public static boolean isWholeNumber(JsonNode v) {
-    return (v.isIntegralNumber() || (v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0))
-        && v.canConvertToLong();
-  }
-
-  public static String text(JsonNode v, String param) {
-    if (!v.isTextual()) throw invalid("invalid_type", param, "'" + param + "' must be a string");
-    return v.asText();
-  }
-
-  public static String requiredText(JsonNode v, String param) {
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw invalid("invalid_value", param, "Missing required parameter: '" + param + "'");
-    }
-    return v.asText();
-  }
-
   /**
    * A tool call's {@code function.arguments} (a JSON string, or the object itself as some clients send
    * it) as the object a provider wants; absent or blank is {@code {}}.

@@ -8,6 +8,7 @@ import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.FieldPolicy;
 import io.recllm.gateway.provider.OpenAiJson;
 import io.recllm.gateway.provider.OpenAiJson.DataUrl;
+import io.recllm.gateway.provider.RequestValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +65,7 @@ final class BedrockRequestMapper {
       switch (name) {
         case "model", "messages", "stream" -> { } // the model and stream flag choose the URL; messages below
         case "max_tokens", "max_completion_tokens" -> {
-          if (!OpenAiJson.isWholeNumber(v) || v.asLong() < 1) {
+          if (!RequestValues.isWholeNumber(v) || v.asLong() < 1) {
             throw invalid("invalid_type", name, "'" + name + "' must be a positive integer");
           }
           if (maxTokens == null || name.equals("max_completion_tokens")) maxTokens = v.asLong();
@@ -72,15 +73,15 @@ final class BedrockRequestMapper {
         case "temperature" -> inference.set("temperature", number(v, name));
         case "top_p" -> inference.set("topP", number(v, name));
         case "stop" -> {
-          ArrayNode stops = OpenAiJson.stopSequences(v);
+          ArrayNode stops = RequestValues.stopSequences(v);
           if (!stops.isEmpty()) inference.set("stopSequences", stops);
         }
         case "tools" -> tools = v;
         case "tool_choice" -> toolChoice = v;
-        case "reasoning_effort" -> reasoningEffort = OpenAiJson.text(v, name);
+        case "reasoning_effort" -> reasoningEffort = RequestValues.text(v, name);
         case "metadata" -> out.set("requestMetadata", requestMetadata(v));
         case "service_tier" -> {
-          String tier = serviceTier(OpenAiJson.text(v, name));
+          String tier = serviceTier(RequestValues.text(v, name));
           if (tier != null) out.putObject("serviceTier").put("type", tier);
         }
         default -> throw new IllegalStateException("BedrockFieldPolicy maps '" + name + "' but the mapper has no code for it");
@@ -224,8 +225,8 @@ final class BedrockRequestMapper {
         throw invalid("unsupported_value", callAt + ".type", "Only function tool calls are supported for Bedrock models");
       }
       ObjectNode use = Json.object();
-      use.put("toolUseId", OpenAiJson.requiredText(call.get("id"), callAt + ".id"));
-      use.put("name", OpenAiJson.requiredText(call.path("function").get("name"), callAt + ".function.name"));
+      use.put("toolUseId", RequestValues.requiredText(call.get("id"), callAt + ".id"));
+      use.put("name", RequestValues.requiredText(call.path("function").get("name"), callAt + ".function.name"));
       use.set("input", OpenAiJson.toolArguments(call.path("function").get("arguments"), callAt + ".function.arguments", "Bedrock"));
       ObjectNode block = Json.object();
       block.set("toolUse", use);
@@ -237,7 +238,7 @@ final class BedrockRequestMapper {
 
   private ObjectNode toolResult(JsonNode msg, String at) {
     ObjectNode result = Json.object();
-    result.put("toolUseId", OpenAiJson.requiredText(msg.get("tool_call_id"), at + ".tool_call_id"));
+    result.put("toolUseId", RequestValues.requiredText(msg.get("tool_call_id"), at + ".tool_call_id"));
     ArrayNode content = result.putArray("content");
     JsonNode c = msg.get("content");
     if (c == null || c.isNull() || c.isTextual()) {
@@ -334,7 +335,7 @@ final class BedrockRequestMapper {
     JsonNode image = part.get("image_url");
     JsonNode urlNode = image != null && image.isObject() ? image.get("url") : image;
     String param = at + ".image_url.url";
-    String url = OpenAiJson.requiredText(urlNode, param);
+    String url = RequestValues.requiredText(urlNode, param);
     ObjectNode img = Json.object();
     if (url.startsWith("data:")) {
       DataUrl data = DataUrl.parse(url, param);
@@ -375,7 +376,7 @@ final class BedrockRequestMapper {
       throw invalid("unsupported_value", at + ".file.file_id", "OpenAI file ids cannot be used with Bedrock models; send file_data");
     }
     String param = at + ".file.file_data";
-    String data = OpenAiJson.requiredText(file.get("file_data"), param);
+    String data = RequestValues.requiredText(file.get("file_data"), param);
     String base64;
     if (data.startsWith("data:")) {
       DataUrl url = DataUrl.parse(data, param);
@@ -441,7 +442,7 @@ final class BedrockRequestMapper {
     }
     JsonNode fn = tool.path("function");
     ObjectNode spec = Json.object();
-    spec.put("name", OpenAiJson.requiredText(fn.get("name"), at + ".function.name"));
+    spec.put("name", RequestValues.requiredText(fn.get("name"), at + ".function.name"));
     String description = fn.path("description").asText("");
     if (!description.isEmpty()) spec.put("description", description);
     JsonNode params = fn.get("parameters");
@@ -476,7 +477,7 @@ final class BedrockRequestMapper {
     if (!type.equals("function")) {
       throw invalid("unsupported_value", "tool_choice.type", "tool_choice type '" + type + "' is not supported for Bedrock models");
     }
-    out.putObject("tool").put("name", OpenAiJson.requiredText(choice.path("function").get("name"), "tool_choice.function.name"));
+    out.putObject("tool").put("name", RequestValues.requiredText(choice.path("function").get("name"), "tool_choice.function.name"));
     return out;
   }
 
