@@ -61,6 +61,10 @@ def parse_args(argv):
                    help="also a keyed target: a gateway whose calls carry a virtual key with rpm, tpm and a budget, "
                         "its limits on Redis (side by side with the same gateway without keys)")
     p.add_argument("--keyed-redis", default="redis://127.0.0.1:6379", help="Redis of the keyed target")
+    p.add_argument("--providers", action="store_true",
+                   help="also gateway-gemini and gateway-bedrock: the same gateway calling a Gemini-shaped "
+                        "(SSE) and a Bedrock-shaped (binary event stream, SigV4-signed with fake credentials) "
+                        "fake upstream, side by side with the OpenAI-shaped one; CPU per request and per event")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
                    help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
@@ -143,12 +147,52 @@ def machine_info():
 def prepare_html(work):
     html = os.path.join(work, "html")
     os.makedirs(html, exist_ok=True)
-    for name in ("chat_completion.json", "chat_completion.sse"):
+    for name in ("chat_completion.json", "chat_completion.sse", *PROVIDER_ANSWERS):
         shutil.copyfile(os.path.join(BENCH_DIR, "fixtures", name), os.path.join(html, name))
         os.chmod(os.path.join(html, name), 0o644)
     for d in (work, html):
         os.chmod(d, 0o755)
     return html
+
+
+# --providers: what the fake upstream answers for each provider shape, and the request bodies naming
+# a model of that provider (the OpenAI-shaped target keeps fixtures/request.json and stream_request.json)
+PROVIDER_ANSWERS = ("gemini_generate.json", "gemini_stream.sse", "bedrock_converse.json", "bedrock_converse_stream.bin")
+PROVIDER_BODIES = {
+    "gemini": {"plain": "gemini_request.json", "stream": "gemini_stream_request.json"},
+    "bedrock": {"plain": "bedrock_request.json", "stream": "bedrock_stream_request.json"},
+}
+# fake credentials: the gateway signs every Bedrock call (SigV4) as it would for AWS; nginx ignores it
+BENCH_AWS_ENV = {"AWS_ACCESS_KEY_ID": "AKIAFAKEBENCHONLY000", "AWS_SECRET_ACCESS_KEY": "FAKEbenchOnlySecretKeyNotARealOne000000",
+                 "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def provider_gateways(a, work, upstream_port, jvm_opts):
+    """gateway-gemini and gateway-bedrock: the same jar and store, default provider of type gemini or
+    bedrock with base_url at the fake upstream (which answers by path)."""
+    base = f"http://{LOOPBACK}:{upstream_port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(BENCH_AWS_ENV)
+    return [
+        Gateway("gateway-gemini", a.jar, work, base + "/v1", store=a.stores[0], jvm_opts=jvm_opts,
+                default_provider="gemini", bodies=PROVIDER_BODIES["gemini"],
+                extra_providers=f"  gemini: {{ type: gemini, base_url: \"{base}\", api_key: \"FAKE-bench-gemini-key\" }}\n"),
+        Gateway("gateway-bedrock", a.jar, work, base + "/v1", store=a.stores[0], jvm_opts=jvm_opts,
+                default_provider="bedrock", bodies=PROVIDER_BODIES["bedrock"], env=env,
+                extra_providers=f"  bedrock: {{ type: bedrock, region: us-east-1, base_url: \"{base}\" }}\n"),
+    ]
+
+
+def upstream_events(name):
+    """Events in a fake upstream stream: SSE events (data: [DONE] included) or event-stream messages."""
+    data = read_fixture(name)
+    if name.endswith(".bin"):
+        n = i = 0
+        while i < len(data):
+            i += int.from_bytes(data[i:i + 4], "big")  # total_length of each message
+            n += 1
+        return n
+    return data.count(b"data:")
 
 
 def read_fixture(name):
@@ -309,15 +353,30 @@ def main(argv):
             log(f"starting gateway-keyed (usage.store {a.stores[0]}, limits on {a.keyed_redis}) {a.jvm_opts}")
             gateways.append(Gateway("gateway-keyed", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
                                     extra_yaml=services.keyed_yaml(a.keyed_redis)).start())
+        if a.providers:
+            log("starting gateway-gemini and gateway-bedrock (Gemini- and Bedrock-shaped answers from the same fake upstream)")
+            gateways += [g.start() for g in provider_gateways(a, work, upstream.port, jvm_opts)]
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
             for name in FloorProxy.SOURCES:
                 log(f"starting {name} (bench/java/{FloorProxy.SOURCES[name]})")
                 targets.append(FloorProxy(name, a.jar, work, upstream.port, jvm_opts).start())
+        client_events = {}
         for t in targets:
-            services.check_target(t.port, body_plain, body_stream, gateway=t in gateways)
+            bodies = getattr(t, "bodies", {})
+            client_events[t.name] = services.check_target(
+                t.port, read_fixture(bodies["plain"]) if "plain" in bodies else body_plain,
+                read_fixture(bodies["stream"]) if "stream" in bodies else body_stream, gateway=t in gateways)
         log("all targets answer correctly (JSON completion; SSE stream with [DONE])")
+        if a.providers:
+            results["provider_streams"] = {
+                "openai_target": main_gateway,
+                "upstream_events": {main_gateway: upstream_events("chat_completion.sse"),
+                                    "gateway-gemini": upstream_events("gemini_stream.sse"),
+                                    "gateway-bedrock": upstream_events("bedrock_converse_stream.bin")},
+                "client_events": {n: client_events[n] for n in (main_gateway, "gateway-gemini", "gateway-bedrock")},
+            }
 
         def known_pids():
             return [p for t in (upstream, *targets[1:]) for p in t.all_pids()]
@@ -342,7 +401,8 @@ def main(argv):
             results["chaos"] = run_chaos(a, work, upstream, jvm_opts)
         if not a.skip_ttfb:
             log(f"TTFB: {a.ttfb_requests} streaming requests per target, interleaved")
-            names = [("direct", upstream.port), ("proxy", proxy.port)] + [(g.name, g.port) for g in gateways]
+            names = [("direct", upstream.port), ("proxy", proxy.port)] + [
+                (g.name, g.port, read_fixture(g.bodies["stream"]) if "stream" in g.bodies else None) for g in gateways]
             results["ttfb"] = ttfb.measure(names, body_stream, "text/event-stream", a.ttfb_requests, 100, log)
             for n, r in results["ttfb"].items():
                 log(f"  {n:16s} TTFB p50 {r['ttfb_p50_ms']:.3f} ms p99 {r['ttfb_p99_ms']:.3f} ms, "

@@ -22,9 +22,11 @@ def children_cpu_seconds():
     return r.ru_utime + r.ru_stime
 
 
-def run_wrk(port, mode, conns, seconds, timeout_s=10):
-    """Runs wrk once; returns its BENCH_JSON summary plus wrk's own CPU seconds."""
-    body, accept = MODES[mode]
+def run_wrk(port, mode, conns, seconds, timeout_s=10, body=None):
+    """Runs wrk once; returns its BENCH_JSON summary plus wrk's own CPU seconds. `body` names a file in
+    fixtures/ instead of the mode's request (a target that needs another model name)."""
+    default_body, accept = MODES[mode]
+    body = body or default_body
     threads = max(1, min(2, conns))
     env = dict(os.environ)
     env["BENCH_BODY"] = os.path.join(BENCH_DIR, "fixtures", body)
@@ -42,6 +44,11 @@ def run_wrk(port, mode, conns, seconds, timeout_s=10):
     raise RuntimeError(f"wrk printed no result (exit {out.returncode}): {out.stdout[-500:]} {out.stderr[-500:]}")
 
 
+def body_of(target, mode):
+    """The target's own request body for a mode, or None for the mode's usual one."""
+    return getattr(target, "bodies", {}).get(mode)
+
+
 def measure(target, mode, conns, seconds, known_pids):
     """One measured wrk run against one target, with the target's CPU and peak RSS over the run."""
     pids = target.pids()
@@ -53,7 +60,7 @@ def measure(target, mode, conns, seconds, known_pids):
     jvm = target.name.startswith(("gateway", "jvm-"))
     groups0 = procstat.thread_cpu_groups(pids[0]) if jvm else None
     t0 = time.monotonic()
-    res = run_wrk(target.port, mode, conns, seconds)
+    res = run_wrk(target.port, mode, conns, seconds, body=body_of(target, mode))
     elapsed = time.monotonic() - t0
     cpu = procstat.cpu_seconds(pids) - cpu0
     sys1 = procstat.syscalls(pids)
@@ -89,7 +96,7 @@ def warm_up(targets, modes, seconds, log):
         for mode in modes:
             s = seconds if t.name.startswith(("gateway", "jvm-")) else max(1, seconds // 4)
             log(f"  warm-up {t.name} {mode} 16 conns {s}s")
-            run_wrk(t.port, mode, 16, s)
+            run_wrk(t.port, mode, 16, s, body=body_of(t, mode))
 
 
 def run_matrix(targets, modes, conns_list, rounds, seconds, known_pids, log):

@@ -35,8 +35,9 @@ def goals(results):
     """[(goal, measured, met?)] for every target of issue 8 that this run measured."""
     out = []
     rows = results.get("load") or []
-    # the targets judge this build; the builds it is compared with have their own section
-    other_builds = set((results.get("compare") or {}).get("targets", {}))
+    # the targets judge this build; the builds it is compared with, and the Gemini- and Bedrock-shaped
+    # targets of --providers (a different upstream), have their own sections
+    other_builds = set((results.get("compare") or {}).get("targets", {})) | {"gateway-gemini", "gateway-bedrock"}
     gws = sorted({r["target"] for r in rows if r["target"].startswith("gateway") and r["target"] not in other_builds})
     for gw in gws:
         px, g = _get(rows, "proxy", "plain", 64), _get(rows, gw, "plain", 64)
@@ -134,6 +135,30 @@ def compare_section(results):
     return lines
 
 
+def provider_section(results):
+    """--providers: the OpenAI-, Gemini- and Bedrock-shaped targets of the same rounds, CPU per request
+    and per event (upstream events: SSE events or event-stream messages; client events: the chunks the
+    gateway writes, [DONE] included)."""
+    ps = results["provider_streams"]
+    names = [ps["openai_target"], "gateway-gemini", "gateway-bedrock"]
+    shape = {ps["openai_target"]: "OpenAI SSE", "gateway-gemini": "Gemini SSE", "gateway-bedrock": "Bedrock event stream"}
+    lines = ["## Provider streams (same rounds)", "",
+             "| mode | conns | target | upstream shape | events per stream upstream / to client | req/s | CPU µs/req "
+             "| CPU µs per upstream event | CPU µs per client event | errors |",
+             "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows = sorted((r for r in results["load"] if r["target"] in names),
+                  key=lambda r: (r["mode"] != "plain", r["conns"], names.index(r["target"])))
+    for r in rows:
+        up, cl = ps["upstream_events"][r["target"]], ps["client_events"][r["target"]]
+        cpu = r["cpu_us_per_req"]
+        stream = r["mode"] == "stream"
+        lines.append(f"| {'stream' if stream else 'non-stream'} | {r['conns']} | {r['target']} | {shape[r['target']]} | "
+                     f"{f'{up} / {cl}' if stream else '–'} | {r['rps']:,.0f} | {_f(cpu, '{:.1f}')} | "
+                     f"{_f(cpu / up if stream and cpu else None, '{:.1f}')} | "
+                     f"{_f(cpu / cl if stream and cpu else None, '{:.1f}')} | {r['errors']} |")
+    return lines + [""]
+
+
 def markdown(results):
     m = results["machine"]
     lines = [f"# RecLLM Gateway benchmark {results['started']}", "",
@@ -150,6 +175,8 @@ def markdown(results):
                   f"CPU used by other processes on the machine during the runs: mean "
                   f"{sum(foreign) / len(foreign):.0f}% of all cores (max {max(foreign):.0f}%).", "",
                   load_table(results["load"]), ""]
+    if results.get("provider_streams") and results.get("load"):
+        lines += provider_section(results)
     if results.get("compare"):
         lines += compare_section(results)
     tt = results.get("ttfb")

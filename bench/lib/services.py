@@ -158,7 +158,8 @@ class Gateway(JvmProcess):
     """The gateway from the fat jar: java [jvm opts] -jar <jar> serve --config <yaml>."""
 
     def __init__(self, name, jar, work, upstream_base_url, store="memory", jvm_opts=(), extra_yaml="",
-                 provider_extra="", java="java", env=None, extra_providers=""):
+                 provider_extra="", java="java", env=None, extra_providers="", default_provider="openai",
+                 bodies=None):
         self.name = name
         self.jar = jar
         self.work = os.path.join(work, name)
@@ -170,10 +171,12 @@ class Gateway(JvmProcess):
         self.env = env
         self.config = os.path.join(self.work, "gateway.yaml")
         with open(self.config, "w") as f:
-            f.write(f"host: {LOOPBACK}\nport: {self.port}\ndefault_provider: openai\n"
+            f.write(f"host: {LOOPBACK}\nport: {self.port}\ndefault_provider: {default_provider}\n"
                     f"providers:\n  openai: {{ type: openai, base_url: \"{upstream_base_url}\", api_key: \"sk-bench\""
                     f"{provider_extra} }}\n" + extra_providers
                     + store_yaml(store) + extra_yaml)
+        # request bodies by load mode ("plain", "stream") when this target needs its own model name
+        self.bodies = dict(bodies or {})
         self.proc = None
         self.log = os.path.join(self.work, "gateway.log")
         self.started_at = None
@@ -270,7 +273,8 @@ def stop_all():
 
 
 def check_target(port, body_plain, body_stream, gateway):
-    """One non-streaming and one streaming call; raises when the answer is not what the load expects."""
+    """One non-streaming and one streaming call; raises when the answer is not what the load expects.
+    Returns the number of SSE events (data lines, [DONE] included) of the streamed answer."""
     status, headers, data = request(port, "POST", "/v1/chat/completions", body_plain,
                                     {"Content-Type": "application/json", "Accept": "application/json",
                                      "Authorization": "Bearer " + BENCH_KEY})
@@ -289,4 +293,6 @@ def check_target(port, body_plain, body_stream, gateway):
     text = data.decode()
     if "data: [DONE]" not in text or text.count("data: ") < 10:
         raise RuntimeError(f"port {port}: stream without [DONE] or too short: {text[:300]!r}")
-    return True
+    if gateway and '"finish_reason":"stop"' not in text:
+        raise RuntimeError(f"port {port}: stream without a stop finish reason: {text[:300]!r}")
+    return text.count("data: ")

@@ -111,11 +111,12 @@ def pct(values, p):
 
 
 def measure(targets, body, accept, requests, warmup, log):
-    """targets: [(name, port)]. Returns {name: {...stats in ms...}}."""
-    clients = {name: KeepAliveClient(port, "/v1/chat/completions", body, accept) for name, port in targets}
-    samples = {name: {"ttfb": [], "event": [], "total": [], "errors": 0} for name, _ in targets}
+    """targets: [(name, port)] or [(name, port, own body)]. Returns {name: {...stats in ms...}}."""
+    clients = {t[0]: KeepAliveClient(t[1], "/v1/chat/completions", t[2] if len(t) > 2 and t[2] else body, accept)
+               for t in targets}
+    samples = {t[0]: {"ttfb": [], "event": [], "total": [], "errors": 0} for t in targets}
     for i in range(warmup + requests):
-        for name, _ in (targets if i % 2 == 0 else list(reversed(targets))):
+        for name, *_ in (targets if i % 2 == 0 else list(reversed(targets))):
             try:
                 status, first, event, total, resp = clients[name].once()
                 ok = status == 200 and b"[DONE]" in resp
