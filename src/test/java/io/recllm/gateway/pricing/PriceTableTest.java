@@ -36,7 +36,7 @@ class PriceTableTest {
   @Test
   void everyRowParses() {
     assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).hasSize(157);
-    assertThat(rows).filteredOn(r -> r.provider().equals("bedrock")).hasSize(162);
+    assertThat(rows).filteredOn(r -> r.provider().equals("bedrock")).hasSize(206);
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
     assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).hasSize(522)
         .extracting(PriceRow::provider).containsAll(PRESETS);
