@@ -1,12 +1,15 @@
 package io.recllm.gateway.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -70,6 +73,41 @@ public final class FieldPolicy {
         yield Action.DROP;
       }
       case REJECTED -> throw unsupported(field, rule.reason().apply(value));
+    };
+  }
+
+  /**
+   * The request's fields that the mapper maps itself ({@link Action#MAP}), in the request's order, with
+   * the policy applied on the way: carried fields are copied into {@code carried} and dropped ones
+   * skipped as the iteration passes them, and a refused field throws when the iteration reaches it. So a
+   * loop over this behaves exactly like a loop over {@link #action} for every field: with two bad
+   * fields, the first one in the request is the one reported.
+   */
+  public Iterable<Map.Entry<String, JsonNode>> mappedFields(ObjectNode request, ObjectNode carried) {
+    return () -> new Iterator<>() {
+      private final Iterator<Map.Entry<String, JsonNode>> fields = request.fields();
+      private Map.Entry<String, JsonNode> next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && fields.hasNext()) {
+          Map.Entry<String, JsonNode> field = fields.next();
+          switch (action(field.getKey(), field.getValue())) { // throws for a refused field
+            case MAP -> next = field;
+            case CARRY -> carried.set(field.getKey(), field.getValue().deepCopy());
+            case DROP -> { }
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<String, JsonNode> next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        Map.Entry<String, JsonNode> field = next;
+        next = null;
+        return field;
+      }
     };
   }
 

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.FieldPolicy;
 import io.recllm.gateway.provider.OpenAiJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,17 +59,9 @@ final class AnthropicRequestMapper {
     ObjectNode metadata = null;
     ObjectNode extras = Json.object();
 
-    var fields = in.fields();
-    while (fields.hasNext()) {
-      var field = fields.next();
+    for (var field : AnthropicFieldPolicy.POLICY.mappedFields(in, extras)) { // carries, drops and refuses the others
       String name = field.getKey();
       JsonNode v = field.getValue();
-      FieldPolicy.Action action = AnthropicFieldPolicy.POLICY.action(name, v); // throws for a refused field
-      if (action == FieldPolicy.Action.DROP) continue;
-      if (action == FieldPolicy.Action.CARRY) {
-        extras.set(name, v.deepCopy());
-        continue;
-      }
       switch (name) {
         case "model", "messages" -> { } // the routed model is set above; messages are mapped below
         case "max_tokens", "max_completion_tokens" -> {

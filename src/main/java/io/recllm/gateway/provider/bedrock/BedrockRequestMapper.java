@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import io.recllm.gateway.provider.FieldPolicy;
 import io.recllm.gateway.provider.OpenAiJson;
 import io.recllm.gateway.provider.OpenAiJson.DataUrl;
 import io.recllm.gateway.provider.RequestValues;
@@ -51,17 +50,9 @@ final class BedrockRequestMapper {
     String reasoningEffort = null;
     ObjectNode extras = Json.object();
 
-    var fields = in.fields();
-    while (fields.hasNext()) {
-      var field = fields.next();
+    for (var field : BedrockFieldPolicy.POLICY.mappedFields(in, extras)) { // carries, drops and refuses the others
       String name = field.getKey();
       JsonNode v = field.getValue();
-      FieldPolicy.Action action = BedrockFieldPolicy.POLICY.action(name, v); // throws for a refused field
-      if (action == FieldPolicy.Action.DROP) continue;
-      if (action == FieldPolicy.Action.CARRY) {
-        extras.set(name, v.deepCopy());
-        continue;
-      }
       switch (name) {
         case "model", "messages", "stream" -> { } // the model and stream flag choose the URL; messages below
         case "max_tokens", "max_completion_tokens" -> {
