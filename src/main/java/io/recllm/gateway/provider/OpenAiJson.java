@@ -40,6 +40,45 @@ public final class OpenAiJson {
     return parsed;
   }
 
+  /**
+   * A {@code chat.completion.chunk} with one choice, keys in OpenAI's order, as the translating adapters
+   * stream them: {@code logprobs} null, {@code finish_reason} null until the choice ends.
+   */
+  public static ObjectNode chunk(String id, long created, String model, int index, ObjectNode delta, String finishReason) {
+    ObjectNode chunk = chunkHeader(id, created, model);
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", index);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    if (finishReason == null) choice.putNull("finish_reason");
+    else choice.put("finish_reason", finishReason);
+    return chunk;
+  }
+
+  /** A chunk's fields before {@code choices}: with an empty choices array, the start of a usage chunk. */
+  public static ObjectNode chunkHeader(String id, long created, String model) {
+    return Json.object()
+        .put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", model);
+  }
+
+  /** A delta carrying one tool call: its start (id, type, name) or a piece of its arguments. */
+  public static ObjectNode toolCallDelta(ObjectNode call) {
+    ObjectNode delta = Json.object();
+    delta.putArray("tool_calls").add(call);
+    return delta;
+  }
+
+  /** The tool call entry of a delta that carries a piece of the call's arguments. */
+  public static ObjectNode toolArgumentsPiece(int toolIndex, String fragment) {
+    ObjectNode call = Json.object();
+    call.put("index", toolIndex);
+    call.putObject("function").put("arguments", fragment);
+    return call;
+  }
+
   /** {@code data:<media type>;base64,<data>}, as OpenAI's image and file parts carry inline content. */
   public record DataUrl(String mediaType, String base64) {
     public static DataUrl parse(String url, String param) {

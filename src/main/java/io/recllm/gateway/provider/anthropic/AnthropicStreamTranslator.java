@@ -6,6 +6,7 @@ import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChunkTranslator;
+import io.recllm.gateway.provider.OpenAiJson;
 import io.recllm.gateway.provider.SseEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -284,35 +285,19 @@ public final class AnthropicStreamTranslator implements ChunkTranslator {
   }
 
   private ObjectNode argumentsChunk(ToolBlock tool, String fragment) {
-    ObjectNode call = Json.object();
-    call.put("index", tool.toolIndex);
-    call.putObject("function").put("arguments", fragment);
-    return toolChunk(call);
+    return toolChunk(OpenAiJson.toolArgumentsPiece(tool.toolIndex, fragment));
   }
 
   private ObjectNode toolChunk(ObjectNode call) {
-    ObjectNode delta = Json.object();
-    delta.putArray("tool_calls").add(call);
-    return chunk(delta, null);
+    return chunk(OpenAiJson.toolCallDelta(call), null);
   }
 
   private ObjectNode chunk(ObjectNode delta, String finishReason) {
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.set("delta", delta);
-    choice.putNull("logprobs");
-    if (finishReason == null) choice.putNull("finish_reason");
-    else choice.put("finish_reason", finishReason);
-    return chunk;
+    return OpenAiJson.chunk(messageId, created, model, 0, delta, finishReason);
   }
 
   private ObjectNode header() {
-    return Json.object()
-        .put("id", messageId)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", model);
+    return OpenAiJson.chunkHeader(messageId, created, model);
   }
 
   private JsonNode parse(SseEvent event) {

@@ -7,6 +7,7 @@ import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChunkTranslator;
+import io.recllm.gateway.provider.OpenAiJson;
 import io.recllm.gateway.provider.SseEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,22 +176,19 @@ public final class GeminiStreamTranslator implements ChunkTranslator {
   // ---- chunk shapes ---------------------------------------------------------------------------
 
   private ObjectNode chunk(int index, ObjectNode delta, String finishReason) {
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", index);
-    choice.set("delta", delta);
-    choice.putNull("logprobs");
-    if (finishReason == null) choice.putNull("finish_reason");
-    else choice.put("finish_reason", finishReason);
-    return chunk;
+    return OpenAiJson.chunk(chunkId(), created, chunkModel(), index, delta, finishReason);
   }
 
   private ObjectNode header() {
-    return Json.object()
-        .put("id", responseId == null || responseId.isEmpty() ? "chatcmpl-gemini" : responseId)
-        .put("object", "chat.completion.chunk")
-        .put("created", created)
-        .put("model", model != null ? model : requestedModel);
+    return OpenAiJson.chunkHeader(chunkId(), created, chunkModel());
+  }
+
+  private String chunkId() {
+    return responseId == null || responseId.isEmpty() ? "chatcmpl-gemini" : responseId;
+  }
+
+  private String chunkModel() {
+    return model != null ? model : requestedModel;
   }
 
   private JsonNode parse(SseEvent event) {
