@@ -179,7 +179,7 @@ class PublishedPricesTest {
       String model = e.getKey().substring("azure/".length());
       if (model.contains("/")) continue; // azure/eu/..., azure/us/..., azure/global/...: deployment types, not ids
       PriceRow row = PriceTable.builtIn().exact(model, "openai");
-      if (row == null) continue; // Azure-only ids (gpt-35-turbo, ...): priced in config, see docs/architecture.md
+      if (row == null) continue; // Azure-only ids (gpt-35-turbo, ...) have no price: README, "Cost"
       ModelPrice billed = pricing.find("azure", model).orElseThrow();
       JsonNode entry = e.getValue();
       boolean equal = close(billed.input(), perMillion(entry, "input_cost_per_token"))
