@@ -160,6 +160,41 @@ class CacheEndToEndTest {
     }
   }
 
+  @Test
+  void aRouteHasItsOwnTtlOrIsNotCached() throws Exception {
+    String yaml = """
+        providers: { mock: { type: mock, models: [echo] } }
+        routes: { docs: { targets: [mock:echo] }, live: { targets: [mock:echo] } }
+        cache:
+          ttl_s: 3600
+          routes: { docs: { ttl_s: 1 }, live: { enabled: false } }
+        """;
+    try (RecLlmGateway gw = start(yaml, counting)) {
+      String live = chat("Hi", 0).replace("mock:echo", "live");
+      json(post(gw, live));
+      assertThat(json(post(gw, live)).at("/x_rec_llm/cache").isMissingNode()).isTrue();
+      assertThat(upstreamCalls).hasValue(2);
+
+      String docs = chat("Docs?", 0).replace("mock:echo", "docs");
+      json(post(gw, docs));
+      assertThat(json(post(gw, docs)).at("/x_rec_llm/cache").asText()).isEqualTo("hit");
+      json(post(gw, chat("Hi", 0)));
+      assertThat(upstreamCalls).hasValue(4);
+      Thread.sleep(1300);
+      assertThat(json(post(gw, docs)).at("/x_rec_llm/cache").isMissingNode()).as("the route's 1 s are over").isTrue();
+      assertThat(json(post(gw, chat("Hi", 0))).at("/x_rec_llm/cache").asText()).as("the section's hour is not").isEqualTo("hit");
+      assertThat(upstreamCalls).hasValue(5);
+    }
+  }
+
+  @Test
+  void cacheRoutesMustNameARoute() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(
+            "cache: { routes: { nowhere: { ttl_s: 5 } } }", Map.of()))
+        .isInstanceOf(io.recllm.gateway.config.ConfigException.class)
+        .hasMessage("cache.routes.nowhere: no route named \"nowhere\" under routes (configured: none)");
+  }
+
   /** The parts of an SSE answer these tests compare. */
   record Sse(String text, String finishReason, JsonNode usageChunk, boolean done) {
     static Sse read(HttpResponse<String> resp) throws Exception {
