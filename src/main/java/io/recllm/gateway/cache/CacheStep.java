@@ -157,6 +157,7 @@ public final class CacheStep implements CallStep {
     ObjectNode ext = Json.object().put("cache", "hit");
     ext.putRawValue("cache_saved_usd", new RawValue(NanoUsd.format(savedNanoUsd)));
     call.put(CallOutcome.EXTENSION, ext);
+    call.put(CallOutcome.CACHE_SAVED, savedNanoUsd);
     ObjectNode completion = (ObjectNode) stored.get("completion");
     completion.set("usage", zeroUsage());
     return new ChatResult(completion, TokenUsage.NONE, null);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recllm.gateway.call.Call;
+import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.call.Stage;
@@ -117,6 +118,7 @@ public final class PiiStep implements CallStep {
       return f == null || f.isEmpty() ? text : r.apply(text, f);
     });
     count(r);
+    call.put(CallOutcome.PII_COUNTS, counts(r));
     if (!r.blocked.isEmpty()) {
       throw new GatewayException.InvalidRequest("pii_detected", "messages",
           "The request contains personal data this gateway does not send to a model: " + String.join(", ", r.blocked)
@@ -130,6 +132,13 @@ public final class PiiStep implements CallStep {
     ObjectNode body = result.body().deepCopy();
     MessageTexts.ofAnswer(body, r::restore);
     return new ChatResult(body, result.usage(), result.upstreamRequestId()); // without raw: the body changed
+  }
+
+  /** The request log's form of the counts: {@code email=2,phone=1}, kinds in order, never a value. */
+  static String counts(Redaction r) {
+    StringBuilder b = new StringBuilder();
+    r.counts.forEach((kind, n) -> (b.isEmpty() ? b : b.append(',')).append(kind).append('=').append(n));
+    return b.toString();
   }
 
   private void count(Redaction r) {

@@ -88,6 +88,13 @@ class CacheEndToEndTest {
       assertThat(records).hasSize(2);
       assertThat(records.get(1).costNanoUsd()).isZero();
       assertThat(records.get(1).usage().totalTokens()).isZero();
+      assertThat(records.get(0).cacheHit()).isFalse();
+      assertThat(records.get(1).cacheHit()).isTrue();
+      assertThat(records.get(1).savedNanoUsd()).as("the request log keeps what the hit saved").isEqualTo(2_000_000L);
+      JsonNode usage = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + gw.port() + "/v1/usage")).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(usage.at("/total/cache_hits").asLong()).isEqualTo(1);
+      assertThat(usage.at("/total/saved_usd").decimalValue()).isEqualByComparingTo("0.002");
     }
   }
 

@@ -32,6 +32,7 @@ class PiiEndToEndTest {
       """;
 
   private final List<JsonNode> upstream = new CopyOnWriteArrayList<>();
+  private static final List<io.recllm.gateway.usage.UsageRecord> records = new CopyOnWriteArrayList<>();
 
   /** Answers with the last message's text, as the model would if it repeated what it saw. */
   private final LlmClient echo = (provider, model, request) -> {
@@ -46,7 +47,8 @@ class PiiEndToEndTest {
   private static RecLlmGateway start(String yaml, LlmClient client) {
     GatewayConfig config = ConfigLoader.load(yaml, Map.of()).withPort(0).withHost("127.0.0.1");
     config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY));
-    RecLlmGateway.Builder b = RecLlmGateway.builder(config);
+    records.clear();
+    RecLlmGateway.Builder b = RecLlmGateway.builder(config).usageSink(records::add);
     if (client != null) b.llmClient(client);
     return b.start();
   }
@@ -73,6 +75,9 @@ class PiiEndToEndTest {
       assertThat(sent).isEqualTo("Mail <EMAIL_1>, card [CARD], id [EMPLOYEE_ID]");
       assertThat(Json.MAPPER.readTree(resp.body()).at("/choices/0/message/content").asText())
           .isEqualTo("You said: Mail jane.doe@example.com, card [CARD], id [EMPLOYEE_ID]");
+      for (int i = 0; i < 200 && records.isEmpty(); i++) Thread.sleep(20);
+      assertThat(records.get(0).piiCounts()).as("counts per kind in the request log, never the values")
+          .isEqualTo("card=1,email=1,employee_id=1");
     }
   }
 
@@ -105,6 +110,9 @@ class PiiEndToEndTest {
       assertThat(error.get("message").asText()).contains("secret, ssn");
       assertThat(resp.body()).doesNotContain("123-45-6789").doesNotContain("6789").doesNotContain("FAKEtestOnlyKEY");
       assertThat(upstream).isEmpty();
+      for (int i = 0; i < 200 && records.isEmpty(); i++) Thread.sleep(20);
+      assertThat(records.get(0).piiCounts()).isEqualTo("secret=1,ssn=1");
+      assertThat(records.get(0).toString()).as("nor the request log").doesNotContain("6789").doesNotContain("FAKEtestOnlyKEY");
     }
   }
 
