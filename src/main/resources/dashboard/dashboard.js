@@ -90,8 +90,9 @@
       ["avg-latency", "Avg latency (ms)", fmt.ms(calls ? total.avg_latency_ms : null), calls ? total.avg_latency_ms : ""],
       ["p95-latency", "p95 latency (ms)", fmt.ms(total ? total.p95_latency_ms : null), total && total.p95_latency_ms != null ? total.p95_latency_ms : ""],
       // answers the response cache gave (they cost nothing) and what they had cost when paid for
-      ["cache-hit-rate", "Cache hit rate", fmt.pct(calls ? (total.cache_hits || 0) / calls : null), calls ? (total.cache_hits || 0) / calls : ""],
-      ["saved", "Saved by cache", fmt.usd(total && total.saved_usd != null ? total.saved_usd : 0), total && total.saved_usd != null ? total.saved_usd : 0],
+      // (totals by key do not carry them: "–" rather than a made-up 0)
+      ["cache-hit-rate", "Cache hit rate", fmt.pct(calls && total.cache_hits != null ? total.cache_hits / calls : null), calls && total.cache_hits != null ? total.cache_hits / calls : ""],
+      ["saved", "Saved by cache", total ? fmt.usd(total.saved_usd) : fmt.usd(0), total && total.saved_usd != null ? total.saved_usd : ""],
     ];
     el.replaceChildren(...cards.map(([id, label, text, value]) => {
       const div = document.createElement("div");

@@ -57,7 +57,7 @@ public final class PiiSection implements ConfigSection<PiiSettings> {
     Set<String> names = new java.util.HashSet<>(Detectors.BUILT_IN);
     custom.forEach(c -> names.add(c.name()));
     JsonNode configuredRoutes = root.node().path("routes");
-    Map<String, PiiSettings.Override> routes = overrides(pii, "routes", names, name -> {
+    Map<String, PiiSettings.Overlay> routes = overrides(pii, "routes", names, name -> {
       if (!configuredRoutes.has(name)) {
         List<String> known = new ArrayList<>();
         configuredRoutes.fieldNames().forEachRemaining(known::add);
@@ -65,22 +65,22 @@ public final class PiiSection implements ConfigSection<PiiSettings> {
       }
       return null;
     });
-    Map<String, PiiSettings.Override> keys = overrides(pii, "keys", names, name -> null); // keys may be made later
+    Map<String, PiiSettings.Overlay> keys = overrides(pii, "keys", names, name -> null); // keys may be made later
     return new PiiSettings(modes, custom, routes, keys);
   }
 
   /** {@code pii.<where>}: a mapping of name to {@code off} or {@code { detectors: {...} }}. */
-  private static Map<String, PiiSettings.Override> overrides(ConfigNode pii, String where, Set<String> detectorNames,
+  private static Map<String, PiiSettings.Overlay> overrides(ConfigNode pii, String where, Set<String> detectorNames,
                                                              java.util.function.Function<String, String> unknown) {
     if (!pii.has(where)) return Map.of();
     ConfigNode all = pii.child(where);
-    Map<String, PiiSettings.Override> out = new LinkedHashMap<>();
+    Map<String, PiiSettings.Overlay> out = new LinkedHashMap<>();
     for (String name : all.keys()) {
       String problem = unknown.apply(name);
       if (problem != null) throw all.fail(name, problem);
       JsonNode n = all.node().get(name);
       if (n.isBoolean() && !n.asBoolean() || n.isTextual() && n.asText().trim().equalsIgnoreCase("off")) {
-        out.put(name, PiiSettings.Override.ALL_OFF);
+        out.put(name, PiiSettings.Overlay.ALL_OFF);
         continue;
       }
       if (!n.isObject()) throw all.fail(name, "must be off or a mapping { detectors: {...} }, got " + ConfigValues.describe(n));
@@ -92,7 +92,7 @@ public final class PiiSection implements ConfigSection<PiiSettings> {
         d.checkKeys(detectorNames);
         for (String k : d.keys()) modes.put(k, mode(d.string(k, "off"), d.path(k)));
       }
-      out.put(name, new PiiSettings.Override(false, modes));
+      out.put(name, new PiiSettings.Overlay(false, modes));
     }
     return out;
   }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * @param routes what a route changes, by route name ({@code pii.routes})
  * @param keys what a caller's key changes, by virtual key name or id ({@code pii.keys}); applied after the route's
  */
-public record PiiSettings(Map<String, PiiMode> detectors, List<Custom> custom, Map<String, Override> routes,
-                          Map<String, Override> keys) {
+public record PiiSettings(Map<String, PiiMode> detectors, List<Custom> custom, Map<String, Overlay> routes,
+                          Map<String, Overlay> keys) {
 
   public static final PiiSettings OFF = new PiiSettings(Map.of(), List.of());
 
@@ -39,16 +39,16 @@ public record PiiSettings(Map<String, PiiMode> detectors, List<Custom> custom, M
    * What a route or a key changes: {@code off} turns every detector off (before {@code detectors} apply),
    * {@code detectors} sets the mode of the built-in or custom detectors it names and leaves the others.
    */
-  public record Override(boolean off, Map<String, PiiMode> detectors) {
-    public static final Override ALL_OFF = new Override(true, Map.of());
+  public record Overlay(boolean off, Map<String, PiiMode> detectors) {
+    public static final Overlay ALL_OFF = new Overlay(true, Map.of());
 
-    public Override {
+    public Overlay {
       detectors = Map.copyOf(detectors);
     }
   }
 
   /** These settings with {@code o} applied; the routes and keys are dropped, they have been applied. */
-  PiiSettings with(Override o) {
+  PiiSettings with(Overlay o) {
     Map<String, PiiMode> modes = new HashMap<>(o.off() ? Map.of() : detectors);
     List<Custom> customs = new ArrayList<>(custom.size());
     for (Custom c : custom) {

@@ -55,9 +55,9 @@ public final class PiiStep implements CallStep {
   private Redactor redactorFor(Call call) {
     if (settings.routes().isEmpty() && settings.keys().isEmpty()) return redactor;
     String route = settings.routes().isEmpty() ? null : call.body().path("model").asText(null);
-    PiiSettings.Override byRoute = route == null ? null : settings.routes().get(route);
+    PiiSettings.Overlay byRoute = route == null ? null : settings.routes().get(route);
     String keyName = null;
-    PiiSettings.Override byKey = null;
+    PiiSettings.Overlay byKey = null;
     if (!settings.keys().isEmpty()) {
       Caller caller = call.caller();
       if (caller.name() != null && settings.keys().containsKey(caller.name())) keyName = caller.name();
@@ -66,8 +66,8 @@ public final class PiiStep implements CallStep {
     }
     if (byRoute == null && byKey == null) return redactor;
     String slot = (byRoute == null ? "" : route) + '\u0000' + (byKey == null ? "" : keyName);
-    PiiSettings.Override r = byRoute;
-    PiiSettings.Override k = byKey;
+    PiiSettings.Overlay r = byRoute;
+    PiiSettings.Overlay k = byKey;
     Redactor found = overridden.computeIfAbsent(slot, s -> {
       PiiSettings effective = settings;
       if (r != null) effective = effective.with(r);
