@@ -65,6 +65,15 @@ def parse_args(argv):
                    help="also gateway-gemini and gateway-bedrock: the same gateway calling a Gemini-shaped "
                         "(SSE) and a Bedrock-shaped (binary event stream, SigV4-signed with fake credentials) "
                         "fake upstream, side by side with the OpenAI-shaped one; CPU per request and per event")
+    p.add_argument("--pii", action="store_true",
+                   help="also gateway-pii: redaction on (the issue's detectors: email and phone restore, card and iban "
+                        "mask, ssn and secret block) for a 2 KB prompt without personal data; implies --prompt-2kb")
+    p.add_argument("--cache", action="store_true",
+                   help="also gateway-cache: the response cache in memory, so every call after the first is a hit "
+                        "(plain and streamed replays); implies --prompt-2kb")
+    p.add_argument("--prompt-2kb", action="store_true",
+                   help="every target is sent a 2 KB prompt (fixtures/request_2kb.json, stream_request_2kb.json) "
+                        "instead of the short one")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--floor", action="store_true",
                    help="also measure vertx-floor and netty-floor: bare Vert.x and Netty proxies (bench/java/)")
@@ -96,6 +105,8 @@ def parse_args(argv):
         a.capacity = a.soak = a.profile = True
         if a.jvm_variants is None:
             a.jvm_variants = DEFAULT_VARIANTS
+    if a.pii or a.cache:
+        a.prompt_2kb = True
     a.conns = [int(x) for x in a.conns.split(",") if x]
     a.modes = [x for x in a.modes.split(",") if x]
     a.stores = [x for x in a.stores.split(",") if x]
@@ -256,6 +267,33 @@ ROUTE_YAML = """routes:
 """
 
 
+# The issue's pii section: every detector that can see an ordinary prompt is on
+PII_YAML = """pii:
+  detectors: { email: restore, phone: restore, card: mask, iban: mask, ssn: block, ip: off, secret: block }
+"""
+
+# Every identical call after the first is answered from memory: the load sends one body over and over
+CACHE_YAML = """cache: { enabled: true, ttl_s: 3600, nondeterministic: true }
+"""
+
+
+def feature_costs(rows, main, names):
+    """CPU per request of each feature target beside the plain gateway, per mode and connection count."""
+    by = {(r["target"], r["mode"], r["conns"]): r for r in rows}
+    out = []
+    for (target, mode, conns), r in sorted(by.items()):
+        if target not in names:
+            continue
+        base = by.get((main, mode, conns))
+        if not base or not base.get("cpu_us_per_req") or not r.get("cpu_us_per_req"):
+            continue
+        out.append({"target": target, "mode": mode, "conns": conns, "cpu_us_per_req": r["cpu_us_per_req"],
+                    "plain_cpu_us_per_req": base["cpu_us_per_req"],
+                    "added_cpu_us_per_req": r["cpu_us_per_req"] - base["cpu_us_per_req"],
+                    "cheaper_x": base["cpu_us_per_req"] / r["cpu_us_per_req"]})
+    return out
+
+
 def route_providers(url):
     return f"  backup: {{ type: openai, base_url: \"{url}\", api_key: \"sk-bench\" }}\n"
 
@@ -322,8 +360,11 @@ def main(argv):
         results["compare"] = {"main": main_gateway, "store": a.stores[0], "this_build": compare.this_build(),
                               "targets": compare_info}
     jvm_opts = a.jvm_opts.split()
-    body_plain = read_fixture("request.json")
-    body_stream = read_fixture("stream_request.json")
+    if a.prompt_2kb:
+        load.MODES["plain"] = ("request_2kb.json", load.MODES["plain"][1])
+        load.MODES["stream"] = ("stream_request_2kb.json", load.MODES["stream"][1])
+    body_plain = read_fixture(load.MODES["plain"][0])
+    body_stream = read_fixture(load.MODES["stream"][0])
     log(f"machine: {results['machine']['nproc']} cores, {results['machine']['memory_gib']} GiB, "
         f"{results['machine']['java'][0] if results['machine']['java'] else ''}")
     try:
@@ -356,6 +397,16 @@ def main(argv):
         if a.providers:
             log("starting gateway-gemini and gateway-bedrock (Gemini- and Bedrock-shaped answers from the same fake upstream)")
             gateways += [g.start() for g in provider_gateways(a, work, upstream.port, jvm_opts)]
+        features = []
+        if a.pii:
+            log(f"starting gateway-pii (usage.store {a.stores[0]}, redaction on) {a.jvm_opts}")
+            features.append(Gateway("gateway-pii", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
+                                    extra_yaml=PII_YAML).start())
+        if a.cache:
+            log(f"starting gateway-cache (usage.store {a.stores[0]}, response cache in memory) {a.jvm_opts}")
+            features.append(Gateway("gateway-cache", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
+                                    extra_yaml=CACHE_YAML).start())
+        gateways += features
         direct = Direct(upstream)
         targets = [direct, proxy, *gateways]
         if a.floor:
@@ -390,6 +441,14 @@ def main(argv):
             results["load_runs"] = rows
             results["load"] = list(load.aggregate(rows).values())
             results["gateway_rss_after_load_mb"] = {g.name: procstat.rss_kb([g.pid]) / 1024 for g in gateways}
+            if features:
+                results["feature_costs"] = {"main": main_gateway, "prompt_2kb": a.prompt_2kb,
+                                            "rows": feature_costs(results["load"], main_gateway,
+                                                                  [g.name for g in features])}
+                for r in results["feature_costs"]["rows"]:
+                    log(f"  {r['mode']:6s} c={r['conns']:<3d} {r['target']}: {r['cpu_us_per_req']:.1f} CPU us/req, "
+                        f"{main_gateway} {r['plain_cpu_us_per_req']:.1f}: {r['added_cpu_us_per_req']:+.1f} us, "
+                        f"{r['cheaper_x']:.2f}x cheaper")
             results["gateway_hwm_lifetime_mb"] = {}
             if compared:
                 results["compare"]["ratios"] = compare.ratios(results["load"], rows, main_gateway,

@@ -44,8 +44,9 @@
 
   // Costs arrive as JSON numbers in plain decimal, exact to the nano-USD ("cost_usd":0.00000255).
   // JSON.parse would make doubles of them, which print as 2.55e-6 and need not print back as sent,
-  // so they are kept as the text the gateway wrote. Only a key can be an unescaped "cost_usd" + colon.
-  const MONEY = /("cost_usd"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+  // so they are kept as the text the gateway wrote. Only a key can be an unescaped "cost_usd" + colon
+  // (or "saved_usd", what the response cache saved).
+  const MONEY = /("(?:cost|saved)_usd"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
   function query(params) {
     const q = new URLSearchParams();
@@ -88,6 +89,10 @@
       ["error-rate", "Error rate", fmt.pct(calls ? total.errors / calls : null), calls ? total.errors / calls : ""],
       ["avg-latency", "Avg latency (ms)", fmt.ms(calls ? total.avg_latency_ms : null), calls ? total.avg_latency_ms : ""],
       ["p95-latency", "p95 latency (ms)", fmt.ms(total ? total.p95_latency_ms : null), total && total.p95_latency_ms != null ? total.p95_latency_ms : ""],
+      // answers the response cache gave (they cost nothing) and what they had cost when paid for
+      // (totals by key do not carry them: "–" rather than a made-up 0)
+      ["cache-hit-rate", "Cache hit rate", fmt.pct(calls && total.cache_hits != null ? total.cache_hits / calls : null), calls && total.cache_hits != null ? total.cache_hits / calls : ""],
+      ["saved", "Saved by cache", total ? fmt.usd(total.saved_usd) : fmt.usd(0), total && total.saved_usd != null ? total.saved_usd : ""],
     ];
     el.replaceChildren(...cards.map(([id, label, text, value]) => {
       const div = document.createElement("div");
@@ -154,6 +159,8 @@
       cell(tr, e.error_type ? e.error_type + ": " + (e.error_message || "") : (e.finish_reason || ""));
       cell(tr, e.endpoint || "chat");
       cell(tr, e.attempt ? String(e.attempt) : "", e.attempt || 0);
+      cell(tr, e.cache_hit ? "hit" : "", e.cache_hit ? e.saved_usd : "");
+      cell(tr, e.pii_counts || "");
       return tr;
     }));
   }

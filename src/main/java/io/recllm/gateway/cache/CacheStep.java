@@ -64,7 +64,7 @@ public final class CacheStep implements CallStep {
   public static CacheStep create(CacheSettings settings, Vertx vertx, Pricing pricing, MeterRegistry meters) {
     CacheStore store = settings.redis() != null
         ? new RedisStore(vertx, settings.redis(), settings.redisPrefix())
-        : new MemoryStore(settings.maxEntries(), settings.ttlS());
+        : new MemoryStore(settings.maxEntries());
     return new CacheStep(settings, store, pricing, meters);
   }
 
@@ -79,16 +79,19 @@ public final class CacheStep implements CallStep {
     return Stage.CACHE;
   }
 
-  /** What the cache may do for one call. */
-  private record Use(String key, boolean read, boolean write) {}
+  /** What the cache may do for one call, and how long its answer is kept. */
+  private record Use(String key, boolean read, long ttlS) {}
 
   private Use use(Call call) {
     String control = String.join(",", call.headers().getAll("cache-control")).toLowerCase(Locale.ROOT);
-    if (control.contains("no-store") || !(settings.nondeterministic() || deterministic(call.body()))) {
+    // the model the client named, as the routing step will read it: a route's name picks its own settings
+    CacheSettings.Route route = settings.routes().isEmpty() ? null : settings.routes().get(call.body().path("model").asText(""));
+    if (control.contains("no-store") || (route != null && !route.enabled())
+        || !(settings.nondeterministic() || deterministic(call.body()))) {
       increment(bypassed);
       return null;
     }
-    return new Use(CacheKey.of(call, settings.shared()), !control.contains("no-cache"), true);
+    return new Use(CacheKey.of(call, settings.shared()), !control.contains("no-cache"), route != null ? route.ttlS() : settings.ttlS());
   }
 
   private static boolean deterministic(ObjectNode body) {
@@ -154,6 +157,7 @@ public final class CacheStep implements CallStep {
     ObjectNode ext = Json.object().put("cache", "hit");
     ext.putRawValue("cache_saved_usd", new RawValue(NanoUsd.format(savedNanoUsd)));
     call.put(CallOutcome.EXTENSION, ext);
+    call.put(CallOutcome.CACHE_SAVED, savedNanoUsd);
     ObjectNode completion = (ObjectNode) stored.get("completion");
     completion.set("usage", zeroUsage());
     return new ChatResult(completion, TokenUsage.NONE, null);
@@ -165,7 +169,7 @@ public final class CacheStep implements CallStep {
     copy.remove("x_rec_llm");
     entry.set("completion", copy);
     entry.put("saved_nano_usd", pricing.cost(answeredBy.provider(), answeredBy.model(), usage).nanoUsd());
-    store.put(use.key(), entry.toString(), settings.ttlS());
+    store.put(use.key(), entry.toString(), use.ttlS());
   }
 
   static ObjectNode zeroUsage() {

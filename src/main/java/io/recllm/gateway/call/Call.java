@@ -130,6 +130,12 @@ public final class Call {
     answeredBy = null;
   }
 
+  /**
+   * Headers this call sends upstream on every try, over the provider's own (a transform rule's
+   * {@code headers}); the innermost link makes them current for the adapter ({@code provider.CallHeaders}).
+   */
+  public static final Key<io.vertx.core.MultiMap> UPSTREAM_HEADERS = new Key<>("upstream headers");
+
   /** A typed slot for one step's state on this call. Keys compare by identity: keep one per purpose. */
   public static final class Key<T> {
     private final String name;

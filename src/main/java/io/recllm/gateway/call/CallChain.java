@@ -3,6 +3,8 @@ package io.recllm.gateway.call;
 import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.error.GatewayException;
+import io.opentelemetry.context.Scope;
+import io.recllm.gateway.provider.CallHeaders;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
@@ -96,9 +98,12 @@ public final class CallChain {
       ModelRef target = call.target();
       long start = System.nanoTime();
       Endpoint endpoint = Endpoint.of(call.endpoint());
-      Future<ChatResult> f = guard(() -> endpoint == Endpoint.CHAT
-          ? client.chatCompletion(target.provider(), target.model(), call.body())
-          : client.call(endpoint, target.provider(), target.model(), call.body(), call.headers()));
+      Future<ChatResult> f;
+      try (Scope ignored = CallHeaders.open(call.get(Call.UPSTREAM_HEADERS))) {
+        f = guard(() -> endpoint == Endpoint.CHAT
+            ? client.chatCompletion(target.provider(), target.model(), call.body())
+            : client.call(endpoint, target.provider(), target.model(), call.body(), call.headers()));
+      }
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 
@@ -107,9 +112,12 @@ public final class CallChain {
       ModelRef target = call.target();
       long start = System.nanoTime();
       Endpoint endpoint = Endpoint.of(call.endpoint());
-      Future<ChatStream> f = guard(() -> endpoint == Endpoint.CHAT
-          ? client.streamChatCompletion(target.provider(), target.model(), call.body())
-          : client.streamCall(endpoint, target.provider(), target.model(), call.body(), call.headers()));
+      Future<ChatStream> f;
+      try (Scope ignored = CallHeaders.open(call.get(Call.UPSTREAM_HEADERS))) {
+        f = guard(() -> endpoint == Endpoint.CHAT
+            ? client.streamChatCompletion(target.provider(), target.model(), call.body())
+            : client.streamCall(endpoint, target.provider(), target.model(), call.body(), call.headers()));
+      }
       return f.andThen(ar -> settle(call, target, start, ar.failed() ? ar.cause() : null));
     }
 

@@ -36,6 +36,10 @@ public final class CallOutcome {
   public static final Call.Key<String> ROUTE = new Call.Key<>("route name");
   /** Members a step adds to the call's {@code x_rec_llm} object, e.g. the cache's {@code "cache": "hit"}. */
   public static final Call.Key<ObjectNode> EXTENSION = new Call.Key<>("x_rec_llm members");
+  /** Redaction's counts per kind for the request log, as {@code email=2,phone=1}; set by the pii step. */
+  public static final Call.Key<String> PII_COUNTS = new Call.Key<>("pii counts");
+  /** Set by the cache step on a hit: what the answer cost when it was paid for, in nano-USD. */
+  public static final Call.Key<Long> CACHE_SAVED = new Call.Key<>("cache saved nano-USD");
 
   private final GatewayConfig config;
   private final Pricing pricing;
@@ -146,6 +150,10 @@ public final class CallOutcome {
         finishReason, e == null ? null : e.type(), e == null ? null : e.getMessage(), null, null, null, call.endpoint());
     if (n > 1) record = record.withAttempt(n);
     if (call.caller().keyId() != null) record = record.withClientKeyId(call.caller().keyId());
+    String pii = call.get(PII_COUNTS);
+    if (pii != null) record = record.withPiiCounts(pii);
+    Long saved = call.get(CACHE_SAVED);
+    if (saved != null) record = record.withCacheHit(saved);
     if (logContent()) {
       // the client's own messages, not a body a step rewrote on its way upstream
       JsonNode messages = call.clientBody().get("messages");

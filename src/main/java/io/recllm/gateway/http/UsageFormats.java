@@ -44,7 +44,9 @@ final class UsageFormats {
       new Column<>("cached_tokens", UsageStats::cachedTokens),
       new Column<>("p50_latency_ms", UsageStats::p50LatencyMs),
       new Column<>("p95_latency_ms", UsageStats::p95LatencyMs),
-      new Column<>("endpoint", UsageStats::endpoint)); // last: added after the others, so older readers' columns keep their place
+      new Column<>("endpoint", UsageStats::endpoint), // added after the others, so older readers' columns keep their place
+      new Column<>("cache_hits", UsageStats::cacheHits),
+      new Column<>("saved_usd", s -> new Usd(s.savedNanoUsd())));
 
   /** The dimension columns, which a total over every group does not have. */
   private static final java.util.Set<String> DIMENSIONS = java.util.Set.of("date", "provider", "model", "endpoint");
@@ -75,7 +77,10 @@ final class UsageFormats {
       new Column<>("request_content", RequestLogEntry::requestContent),
       new Column<>("response_content", RequestLogEntry::responseContent),
       new Column<>("endpoint", RequestLogEntry::endpoint),
-      new Column<>("attempt", RequestLogEntry::attempt));
+      new Column<>("attempt", RequestLogEntry::attempt),
+      new Column<>("pii_counts", RequestLogEntry::piiCounts),
+      new Column<>("cache_hit", RequestLogEntry::cacheHit),
+      new Column<>("saved_usd", e -> new Usd(e.savedNanoUsd())));
 
   /** Usage by client key, with each key's name and budget as this node knows them. */
   static ObjectNode byKeyJson(List<KeyUsage> rows, Function<String, VirtualKey> keys) {

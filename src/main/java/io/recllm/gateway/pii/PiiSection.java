@@ -19,7 +19,14 @@ import java.util.regex.PatternSyntaxException;
  * pii:
  *   detectors: { email: restore, phone: restore, card: mask, iban: mask, ssn: block, ip: off, secret: block }
  *   custom: [ { name: employee_id, regex: "EMP-[0-9]{6}", mode: mask } ]
+ *   routes:                                   # by route name (a name under routes)
+ *     internal: off                           # no redaction for calls to this route
+ *     support: { detectors: { phone: mask } } # over pii.detectors; custom detectors by their name
+ *   keys:                                     # by virtual key name or id, applied after the route's
+ *     eval-bot: { detectors: { email: off } }
  * </pre>
+ * A route's or key's settings live here rather than on the route or the key, so that everything about
+ * redaction is read in one place and a key stored through the admin API needs no new field.
  */
 public final class PiiSection implements ConfigSection<PiiSettings> {
 
@@ -34,7 +41,7 @@ public final class PiiSection implements ConfigSection<PiiSettings> {
   public PiiSettings read(ConfigNode root, Set<String> providers) {
     if (!root.has("pii")) return null;
     ConfigNode pii = root.child("pii");
-    pii.checkKeys(Set.of("detectors", "custom"));
+    pii.checkKeys(Set.of("detectors", "custom", "routes", "keys"));
     ConfigNode detectors = pii.child("detectors");
     detectors.checkKeys(Detectors.BUILT_IN);
     Map<String, PiiMode> modes = new LinkedHashMap<>();
@@ -47,7 +54,47 @@ public final class PiiSection implements ConfigSection<PiiSettings> {
       if (!list.isArray()) throw pii.fail("custom", "must be a list, got " + ConfigValues.describe(list));
       for (int i = 0; i < list.size(); i++) custom.add(custom(list.get(i), pii.path("custom") + "[" + i + "]"));
     }
-    return new PiiSettings(modes, custom);
+    Set<String> names = new java.util.HashSet<>(Detectors.BUILT_IN);
+    custom.forEach(c -> names.add(c.name()));
+    JsonNode configuredRoutes = root.node().path("routes");
+    Map<String, PiiSettings.Overlay> routes = overrides(pii, "routes", names, name -> {
+      if (!configuredRoutes.has(name)) {
+        List<String> known = new ArrayList<>();
+        configuredRoutes.fieldNames().forEachRemaining(known::add);
+        return "no route named \"" + name + "\" under routes (configured: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")";
+      }
+      return null;
+    });
+    Map<String, PiiSettings.Overlay> keys = overrides(pii, "keys", names, name -> null); // keys may be made later
+    return new PiiSettings(modes, custom, routes, keys);
+  }
+
+  /** {@code pii.<where>}: a mapping of name to {@code off} or {@code { detectors: {...} }}. */
+  private static Map<String, PiiSettings.Overlay> overrides(ConfigNode pii, String where, Set<String> detectorNames,
+                                                             java.util.function.Function<String, String> unknown) {
+    if (!pii.has(where)) return Map.of();
+    ConfigNode all = pii.child(where);
+    Map<String, PiiSettings.Overlay> out = new LinkedHashMap<>();
+    for (String name : all.keys()) {
+      String problem = unknown.apply(name);
+      if (problem != null) throw all.fail(name, problem);
+      JsonNode n = all.node().get(name);
+      if (n.isBoolean() && !n.asBoolean() || n.isTextual() && n.asText().trim().equalsIgnoreCase("off")) {
+        out.put(name, PiiSettings.Overlay.ALL_OFF);
+        continue;
+      }
+      if (!n.isObject()) throw all.fail(name, "must be off or a mapping { detectors: {...} }, got " + ConfigValues.describe(n));
+      ConfigNode o = all.child(name);
+      o.checkKeys(Set.of("detectors"));
+      Map<String, PiiMode> modes = new LinkedHashMap<>();
+      if (o.has("detectors")) {
+        ConfigNode d = o.child("detectors");
+        d.checkKeys(detectorNames);
+        for (String k : d.keys()) modes.put(k, mode(d.string(k, "off"), d.path(k)));
+      }
+      out.put(name, new PiiSettings.Overlay(false, modes));
+    }
+    return out;
   }
 
   private static PiiSettings.Custom custom(JsonNode item, String path) {

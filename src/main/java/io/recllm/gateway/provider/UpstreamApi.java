@@ -185,6 +185,7 @@ public final class UpstreamApi {
   }
 
   private Future<UpstreamHttp.UpstreamResponse> post(String path, MultiMap headers, Buffer payload) {
+    headers = with(headers, CallHeaders.current()); // before signing, so a signed request covers them too
     if (signer == null) return http.post(path, headers, payload);
     return signer.sign(path, headers, payload).compose(signed -> http.post(path, signed, payload));
   }

@@ -18,14 +18,23 @@ import java.util.regex.Pattern;
  * @param defaults body members set only when the client did not send them
  * @param remove body members removed
  * @param addSystem a system message put first, or null
+ * @param headers headers sent upstream with the call, over the provider's own
  */
 public record TransformRule(Pattern model, String provider, String route, String key, Map<String, JsonNode> set,
-                            Map<String, JsonNode> defaults, List<String> remove, String addSystem) {
+                            Map<String, JsonNode> defaults, List<String> remove, String addSystem,
+                            Map<String, String> headers) {
 
   public TransformRule {
     set = Map.copyOf(set);
     defaults = Map.copyOf(defaults);
     remove = List.copyOf(remove);
+    headers = Map.copyOf(headers);
+  }
+
+  /** A rule that changes only the body. */
+  public TransformRule(Pattern model, String provider, String route, String key, Map<String, JsonNode> set,
+                       Map<String, JsonNode> defaults, List<String> remove, String addSystem) {
+    this(model, provider, route, key, set, defaults, remove, addSystem, Map.of());
   }
 
   boolean matches(Call call) {
@@ -35,6 +44,10 @@ public record TransformRule(Pattern model, String provider, String route, String
     if (model == null) return true;
     String target = model.pattern().contains(":") ? call.target().provider() + ":" + call.target().model() : call.target().model();
     return model.matcher(target).matches();
+  }
+
+  boolean changesBody() {
+    return !set.isEmpty() || !defaults.isEmpty() || !remove.isEmpty() || addSystem != null;
   }
 
   void apply(ObjectNode body) {

@@ -20,7 +20,10 @@ import java.util.Set;
  *     default: { max_tokens: 512 }
  *     remove: [logit_bias]
  *     add_system: "Answer in English."
+ *     headers: { OpenAI-Organization: org-123 }   # sent upstream with the call, over the provider's headers
  * </pre>
+ * A rule's {@code headers} may not set what the gateway itself sends (the key, the content type, the
+ * length): a key belongs in the provider's config, where it is kept out of logs and errors.
  */
 public final class TransformsSection implements ConfigSection<List<TransformRule>> {
 
@@ -44,10 +47,6 @@ public final class TransformsSection implements ConfigSection<List<TransformRule
   private static TransformRule rule(JsonNode r, String path, Set<String> providers) {
     if (!r.isObject()) throw new ConfigException(path + ": must be a mapping, got " + ConfigValues.describe(r));
     ConfigValues.checkKeys(r, path, Set.of("match", "set", "default", "remove", "add_system", "headers"));
-    if (r.has("headers")) {
-      // the provider SPI carries no per-call headers yet; a provider's own headers apply to all its calls
-      throw new ConfigException(path + ".headers: not supported per rule yet; set them on the provider (providers.<name>.headers)");
-    }
     JsonNode m = r.path("match");
     String mp = path + ".match";
     if (!ConfigValues.absent(m)) {
@@ -63,7 +62,30 @@ public final class TransformsSection implements ConfigSection<List<TransformRule
     String system = optional(r, "add_system", path);
     return new TransformRule(model == null ? null : TransformRule.glob(model), provider, optional(m, "route", mp),
         optional(m, "key", mp), members(r.path("set"), path + ".set"), members(r.path("default"), path + ".default"),
-        ConfigValues.stringList(r.path("remove"), path + ".remove"), system);
+        ConfigValues.stringList(r.path("remove"), path + ".remove"), system, headers(r.path("headers"), path + ".headers"));
+  }
+
+  /** What a rule may not set: the gateway's own framing and the provider key (scrubbed only where configured). */
+  private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "x-api-key", "api-key", "x-goog-api-key",
+      "host", "content-length", "content-type", "transfer-encoding", "connection", "accept");
+
+  private static Map<String, String> headers(JsonNode n, String path) {
+    if (ConfigValues.absent(n)) return Map.of();
+    if (!n.isObject()) throw new ConfigException(path + ": must be a mapping of header name to value, got " + ConfigValues.describe(n));
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      String name = e.getKey();
+      if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) throw new ConfigException(path + ": \"" + name + "\" is not a header name");
+      if (RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        throw new ConfigException(path + "." + name + ": the gateway sets " + name + " itself (a provider key goes in providers.<name>)");
+      }
+      JsonNode v = e.getValue();
+      if (!v.isValueNode() || v.isNull()) throw new ConfigException(path + "." + name + ": must be text, got " + ConfigValues.describe(v));
+      String value = v.asText();
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw new ConfigException(path + "." + name + ": must be one line");
+      out.put(name, value);
+    }
+    return out;
   }
 
   private static String optional(JsonNode n, String key, String path) {

@@ -23,6 +23,8 @@ final class Aggregates {
     final LongAdder cached = new LongAdder();
     final LongAdder costNanos = new LongAdder();
     final LongAdder latencySum = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
+    final LongAdder savedNanos = new LongAdder();
     final LatencyHistogram latencies = new LatencyHistogram();
   }
 
@@ -39,6 +41,17 @@ final class Aggregates {
     c.costNanos.add(r.costNanoUsd());
     c.latencySum.add(r.latencyMs());
     c.latencies.record(r.latencyMs());
+    if (r.cacheHit()) {
+      c.cacheHits.increment();
+      c.savedNanos.add(r.savedNanoUsd());
+    }
+  }
+
+  /** Adds the cache's totals read back from the store at start. */
+  void loadCache(UsageKey key, long hits, long savedNanos) {
+    Cell c = cell(key);
+    c.cacheHits.add(hits);
+    c.savedNanos.add(savedNanos);
   }
 
   /** Adds totals read back from the store at start. */
@@ -66,6 +79,7 @@ final class Aggregates {
       Totals t = groups.computeIfAbsent(q.groupOf(key), k -> new Totals());
       t.add(c.calls.sum(), c.errors.sum(), c.prompt.sum(), c.completion.sum(), c.total.sum(), c.cached.sum(),
           c.costNanos.sum(), c.latencySum.sum());
+      t.addCache(c.cacheHits.sum(), c.savedNanos.sum());
       if (t.latencies == null) t.latencies = new long[LatencyHistogram.BUCKETS];
       c.latencies.addTo(t.latencies);
     });

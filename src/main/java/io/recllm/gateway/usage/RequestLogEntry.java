@@ -10,6 +10,7 @@ import java.math.BigDecimal;
  * {@code usage.log_content} was on for that call. {@code costNanoUsd} is the cost in nano-USD (1e-9 USD),
  * exact; in JSON and CSV it is {@code cost_usd}, a plain decimal. {@code endpoint}: see {@link UsageRecord}.
  * {@code attempt} numbers the upstream tries of a retried or failed-over call (0 for a call tried once).
+ * {@code piiCounts}, {@code cacheHit} and {@code savedNanoUsd}: see {@link UsageRecord}.
  */
 public record RequestLogEntry(
     String requestId,
@@ -35,7 +36,21 @@ public record RequestLogEntry(
     String requestContent,
     String responseContent,
     String endpoint,
-    int attempt) {
+    int attempt,
+    String piiCounts,
+    boolean cacheHit,
+    long savedNanoUsd) {
+
+  /** As the canonical constructor, for a call without redaction counts and not from the cache. */
+  public RequestLogEntry(String requestId, long timestampMillis, String provider, String model, String responseModel,
+                         int status, boolean stream, long promptTokens, long completionTokens, long totalTokens,
+                         long cachedTokens, boolean estimated, long costNanoUsd, String priceVersion, long latencyMs,
+                         Long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
+                         String requestContent, String responseContent, String endpoint, int attempt) {
+    this(requestId, timestampMillis, provider, model, responseModel, status, stream, promptTokens, completionTokens,
+        totalTokens, cachedTokens, estimated, costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType,
+        errorMessage, clientKeyId, requestContent, responseContent, endpoint, attempt, null, false, 0);
+  }
 
   /** As the canonical constructor, for a call tried once. */
   public RequestLogEntry(String requestId, long timestampMillis, String provider, String model, String responseModel,
@@ -53,7 +68,7 @@ public record RequestLogEntry(
         r.stream(), r.usage().promptTokens(), r.usage().completionTokens(), r.usage().totalTokens(),
         r.usage().cachedTokens(), r.usage().estimated(), r.costNanoUsd(), r.priceVersion(), r.latencyMs(),
         r.ttftMs() < 0 ? null : r.ttftMs(), r.finishReason(), r.errorType(), r.errorMessage(), r.clientKeyId(), r.requestContent(),
-        r.responseContent(), r.endpoint(), r.attempt());
+        r.responseContent(), r.endpoint(), r.attempt(), r.piiCounts(), r.cacheHit(), r.savedNanoUsd());
   }
 
   /** The exact cost in USD ({@code 0.00000255}). */

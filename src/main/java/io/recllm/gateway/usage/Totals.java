@@ -10,6 +10,8 @@ final class Totals {
   long cachedTokens;
   long costNanoUsd;
   long latencyMsSum;
+  long cacheHits;
+  long savedNanoUsd;
   long[] latencies; // histogram counts, when the source keeps them
   Long p50;         // set directly when the source computes percentiles itself
   Long p95;
@@ -25,6 +27,11 @@ final class Totals {
     this.latencyMsSum += latencySum;
   }
 
+  void addCache(long hits, long savedNanos) {
+    this.cacheHits += hits;
+    this.savedNanoUsd += savedNanos;
+  }
+
   UsageStats toStats(UsageKey key) {
     Long p50v = p50;
     Long p95v = p95;
@@ -34,6 +41,6 @@ final class Totals {
     }
     double avg = calls == 0 ? 0 : Math.round(latencyMsSum * 100.0 / calls) / 100.0;
     return new UsageStats(key.date(), key.provider(), key.model(), calls, promptTokens, completionTokens, totalTokens,
-        costNanoUsd, avg, errors, cachedTokens, p50v, p95v, key.endpoint());
+        costNanoUsd, avg, errors, cachedTokens, p50v, p95v, key.endpoint(), cacheHits, savedNanoUsd);
   }
 }

@@ -26,7 +26,7 @@ final class UsageQueries {
         total_tokens, cached_tokens, estimated,
         COALESCE(cost_nano_usd, CAST(ROUND(cost_usd * 1000000000) AS BIGINT)) AS cost_nano_usd,
         price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message, client_key_id, request_content,
-        response_content, endpoint, attempt
+        response_content, endpoint, attempt, pii_counts, cache_hit, saved_nano_usd
       FROM usage_requests ORDER BY ts_ms DESC, id DESC LIMIT ?""";
 
   private final DataSource pool;
@@ -41,13 +41,16 @@ final class UsageQueries {
   void loadInto(Aggregates aggregates) throws SQLException {
     try (Connection c = pool.getConnection()) {
       try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, endpoint, calls, errors, "
-          + "prompt_tokens, completion_tokens, total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum FROM usage_daily");
+          + "prompt_tokens, completion_tokens, total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum, cache_hits, "
+          + "saved_nano_usd FROM usage_daily");
            ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          aggregates.load(cell(rs),
+          UsageKey key = cell(rs);
+          aggregates.load(key,
               rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
               rs.getLong("total_tokens"), rs.getLong("cached_tokens"), rs.getLong("cost_nano_usd"),
               rs.getLong("latency_ms_sum"));
+          aggregates.loadCache(key, rs.getLong("cache_hits"), rs.getLong("saved_nano_usd"));
         }
       }
       try (PreparedStatement ps = c.prepareStatement("SELECT day, provider, model, endpoint, latency_ms, COUNT(*) AS n "
@@ -82,13 +85,15 @@ final class UsageQueries {
     try (Connection c = pool.getConnection()) {
       String sums = "SELECT " + select + "SUM(calls) AS calls, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt, "
           + "SUM(completion_tokens) AS completion, SUM(total_tokens) AS total, SUM(cached_tokens) AS cached, "
-          + "SUM(cost_nano_usd) AS cost, SUM(latency_ms_sum) AS latency FROM usage_daily" + where + group;
+          + "SUM(cost_nano_usd) AS cost, SUM(latency_ms_sum) AS latency, SUM(cache_hits) AS cache_hits, "
+          + "SUM(saved_nano_usd) AS saved FROM usage_daily" + where + group;
       try (PreparedStatement ps = prepare(c, sums, args); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (rs.getLong("calls") == 0 && rs.wasNull()) continue; // no rows at all: SUM over nothing is NULL
           Totals t = new Totals();
           t.add(rs.getLong("calls"), rs.getLong("errors"), rs.getLong("prompt"), rs.getLong("completion"),
               rs.getLong("total"), rs.getLong("cached"), rs.getLong("cost"), rs.getLong("latency"));
+          t.addCache(rs.getLong("cache_hits"), rs.getLong("saved"));
           groups.put(keyOf(rs, q), t);
         }
       }
@@ -206,7 +211,7 @@ final class UsageQueries {
               rs.getString("price_version"), rs.getLong("latency_ms"), ttftMs, rs.getString("finish_reason"),
               rs.getString("error_type"), rs.getString("error_message"), rs.getString("client_key_id"),
               rs.getString("request_content"), rs.getString("response_content"), rs.getString("endpoint"),
-              rs.getInt("attempt")));
+              rs.getInt("attempt"), rs.getString("pii_counts"), rs.getBoolean("cache_hit"), rs.getLong("saved_nano_usd")));
         }
       }
     }

@@ -17,6 +17,10 @@ import java.math.BigDecimal;
  * what every call was before the gateway had other endpoints.
  * {@code attempt} numbers the upstream tries of a call that was retried or failed over (each failed try
  * is a row of its own, with the call's request id); it is 0 for a call tried once.
+ * {@code piiCounts} is how many values of each kind redaction found in the request, as
+ * {@code email=2,phone=1} (kinds in order; never a value), or null when it found none or did not run.
+ * {@code cacheHit} marks a call answered from the response cache, which costs 0; {@code savedNanoUsd} is
+ * then what the answer cost when it was paid for.
  */
 public record UsageRecord(
     String requestId,
@@ -38,7 +42,20 @@ public record UsageRecord(
     String requestContent,
     String responseContent,
     String endpoint,
-    int attempt) {
+    int attempt,
+    String piiCounts,
+    boolean cacheHit,
+    long savedNanoUsd) {
+
+  /** A record without redaction counts and not from the cache. */
+  public UsageRecord(String requestId, long timestampMillis, String provider, String model, String responseModel,
+                     int status, boolean stream, TokenUsage usage, long costNanoUsd, String priceVersion, long latencyMs,
+                     long ttftMs, String finishReason, String errorType, String errorMessage, String clientKeyId,
+                     String requestContent, String responseContent, String endpoint, int attempt) {
+    this(requestId, timestampMillis, provider, model, responseModel, status, stream, usage, costNanoUsd, priceVersion,
+        latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, requestContent, responseContent, endpoint,
+        attempt, null, false, 0);
+  }
 
   /** The endpoint of every call made before the gateway served more than chat completions. */
   public static final String CHAT = "chat";
@@ -112,13 +129,13 @@ public record UsageRecord(
   public UsageRecord withContent(String request, String response) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId, request,
-        response, endpoint, attempt);
+        response, endpoint, attempt, piiCounts, cacheHit, savedNanoUsd);
   }
 
   public UsageRecord withEndpoint(String name) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
-        requestContent, responseContent, name, attempt);
+        requestContent, responseContent, name, attempt, piiCounts, cacheHit, savedNanoUsd);
   }
 
   /**
@@ -128,12 +145,26 @@ public record UsageRecord(
   public UsageRecord withAttempt(int n) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
-        requestContent, responseContent, endpoint, n);
+        requestContent, responseContent, endpoint, n, piiCounts, cacheHit, savedNanoUsd);
   }
 
   public UsageRecord withClientKeyId(String keyId) {
     return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
         costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, keyId, requestContent,
-        responseContent, endpoint, attempt);
+        responseContent, endpoint, attempt, piiCounts, cacheHit, savedNanoUsd);
+  }
+
+  /** The same row with redaction's counts per kind ({@code email=2,phone=1}), or null for none. */
+  public UsageRecord withPiiCounts(String counts) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
+        requestContent, responseContent, endpoint, attempt, counts, cacheHit, savedNanoUsd);
+  }
+
+  /** The same row as a call answered from the cache, which saved {@code saved} nano-USD. */
+  public UsageRecord withCacheHit(long saved) {
+    return new UsageRecord(requestId, timestampMillis, provider, model, responseModel, status, stream, usage,
+        costNanoUsd, priceVersion, latencyMs, ttftMs, finishReason, errorType, errorMessage, clientKeyId,
+        requestContent, responseContent, endpoint, attempt, piiCounts, true, saved);
   }
 }

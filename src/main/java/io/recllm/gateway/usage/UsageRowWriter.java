@@ -30,17 +30,17 @@ final class UsageRowWriter {
       request_id, ts_ms, day, provider, model, response_model, status, stream,
         prompt_tokens, completion_tokens, total_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, estimated,
         cost_usd, cost_nano_usd, price_version, latency_ms, ttft_ms, finish_reason, error_type, error_message,
-        client_key_id, request_content, response_content, endpoint, attempt""";
+        client_key_id, request_content, response_content, endpoint, attempt, pii_counts, cache_hit, saved_nano_usd""";
 
   private static final String INSERT_REQUEST = "INSERT INTO usage_requests (" + REQUEST_COLUMNS + ")\n"
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String COPY_REQUESTS = "COPY usage_requests (" + REQUEST_COLUMNS + ") FROM STDIN";
 
   private static final String UPSERT_DAILY = """
       INSERT INTO usage_daily (day, provider, model, endpoint, calls, errors, prompt_tokens, completion_tokens,
-        total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum, cache_hits, saved_nano_usd)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (day, provider, model, endpoint) DO UPDATE SET
         calls = usage_daily.calls + excluded.calls,
         errors = usage_daily.errors + excluded.errors,
@@ -49,7 +49,9 @@ final class UsageRowWriter {
         total_tokens = usage_daily.total_tokens + excluded.total_tokens,
         cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
         cost_nano_usd = usage_daily.cost_nano_usd + excluded.cost_nano_usd,
-        latency_ms_sum = usage_daily.latency_ms_sum + excluded.latency_ms_sum""";
+        latency_ms_sum = usage_daily.latency_ms_sum + excluded.latency_ms_sum,
+        cache_hits = usage_daily.cache_hits + excluded.cache_hits,
+        saved_nano_usd = usage_daily.saved_nano_usd + excluded.saved_nano_usd""";
 
   private final DataSource pool;
   private final Dialect dialect;
@@ -79,6 +81,7 @@ final class UsageRowWriter {
       daily.computeIfAbsent(key, k -> new Totals()).add(1, r.failed() ? 1 : 0, r.usage().promptTokens(),
           r.usage().completionTokens(), r.usage().totalTokens(), r.usage().cachedTokens(), r.costNanoUsd(),
           r.latencyMs());
+      if (r.cacheHit()) daily.get(key).addCache(1, r.savedNanoUsd());
     }
     Writing w = writing();
     try {
@@ -98,7 +101,9 @@ final class UsageRowWriter {
         ps.setLong(i++, t.totalTokens);
         ps.setLong(i++, t.cachedTokens);
         ps.setLong(i++, t.costNanoUsd);
-        ps.setLong(i, t.latencyMsSum);
+        ps.setLong(i++, t.latencyMsSum);
+        ps.setLong(i++, t.cacheHits);
+        ps.setLong(i, t.savedNanoUsd);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -233,6 +238,9 @@ final class UsageRowWriter {
     row.text(text(r.responseContent()));
     row.text(text(r.endpoint()));
     row.number(r.attempt());
+    row.text(text(r.piiCounts()));
+    row.bool(r.cacheHit());
+    row.number(r.savedNanoUsd());
   }
 
   /** The fields as the parameters of {@link #INSERT_REQUEST}. */

@@ -41,9 +41,11 @@ final class UsageSchema {
   /** The scripts under {@code db/usage/<dialect>/}, in order (a test keeps the two in step). */
   static final Map<Dialect, List<String>> SHIPPED_SCRIPTS = Map.of(
       Dialect.SQLITE, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql",
-          "V3__usage_requests_cost_nano_usd.sql", "V4__usage_endpoint.sql", "V5__usage_requests_attempt.sql", "V6__virtual_keys.sql"),
+          "V3__usage_requests_cost_nano_usd.sql", "V4__usage_endpoint.sql", "V5__usage_requests_attempt.sql", "V6__virtual_keys.sql",
+          "V7__usage_pii_and_cache.sql"),
       Dialect.POSTGRESQL, List.of("V1__usage_tables.sql", "V2__usage_requests_lean.sql",
-          "V3__usage_requests_cost_nano_usd.sql", "V4__usage_endpoint.sql", "V5__usage_requests_attempt.sql", "V6__virtual_keys.sql"));
+          "V3__usage_requests_cost_nano_usd.sql", "V4__usage_endpoint.sql", "V5__usage_requests_attempt.sql", "V6__virtual_keys.sql",
+          "V7__usage_pii_and_cache.sql"));
 
   /** Their versions, as Flyway reads them from the names. */
   static final Map<Dialect, List<String>> SHIPPED_VERSIONS = Map.of(

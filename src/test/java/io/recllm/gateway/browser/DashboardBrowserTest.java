@@ -255,6 +255,49 @@ class DashboardBrowserTest {
     }
   }
 
+  /** The cache's hit rate and the money it saved, from /v1/usage; a hit and what redaction found, in the request log. */
+  @Test
+  void cacheHitRateMoneySavedAndPiiCountsMatchTheUsageApi() throws Exception {
+    try (GatewayHarness cached = GatewayHarness.start("""
+        usage: { store: memory }
+        providers:
+          mock: { type: mock }
+        pricing:
+          echo: { input: 2.5, output: 10 }
+        cache: { enabled: true }
+        pii: { detectors: { email: mask } }
+        """, Map.of())) {
+      String same = "{\"model\":\"mock:echo\",\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"same question\"}]}";
+      for (int i = 0; i < 3; i++) assertThat(cached.post("/v1/chat/completions", same).statusCode()).isEqualTo(200);
+      assertThat(cached.post("/v1/chat/completions", chat("mock:echo", "write to jane.doe@example.com", false)).statusCode())
+          .isEqualTo(200);
+      browser.manage().window().setSize(new Dimension(1280, 900));
+      browser.get(cached.baseUrl() + "/dashboard/");
+      waitFor("range totals", () -> number("range-calls") == 4);
+      JsonNode total = usage(cached, rangeQuery()).get("total");
+      assertThat(total.get("cache_hits").asLong()).isEqualTo(2);
+      String saved = total.get("saved_usd").decimalValue().toPlainString();
+      assertThat(total.get("saved_usd").decimalValue()).isPositive();
+
+      assertThat(number("range-cache-hit-rate")).isEqualTo(2.0 / 4);
+      assertThat(browser.findElement(By.id("range-cache-hit-rate")).getText()).isEqualTo("50.0%");
+      assertThat(value("range-saved")).isEqualTo(saved);
+      assertThat(browser.findElement(By.id("range-saved")).getText()).isEqualTo("$" + saved);
+      assertThat(value("today-cache-hit-rate")).isEqualTo(value("range-cache-hit-rate"));
+
+      @SuppressWarnings("unchecked")
+      List<String> cacheCells = (List<String>) browser.executeScript(
+          "return [...document.querySelectorAll('#requests-table tbody td:nth-child(11)')].map(td => td.textContent);");
+      assertThat(cacheCells).containsExactly("", "hit", "hit", "");
+      @SuppressWarnings("unchecked")
+      List<String> piiCells = (List<String>) browser.executeScript(
+          "return [...document.querySelectorAll('#requests-table tbody td:nth-child(12)')].map(td => td.textContent);");
+      assertThat(piiCells).containsExactly("email=1", "", "", "");
+      assertThat(browser.getPageSource()).doesNotContain("jane.doe@example.com");
+      shot("dashboard-cache.png");
+    }
+  }
+
   static void shot(String name) throws Exception {
     Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
   }

@@ -88,6 +88,13 @@ class CacheEndToEndTest {
       assertThat(records).hasSize(2);
       assertThat(records.get(1).costNanoUsd()).isZero();
       assertThat(records.get(1).usage().totalTokens()).isZero();
+      assertThat(records.get(0).cacheHit()).isFalse();
+      assertThat(records.get(1).cacheHit()).isTrue();
+      assertThat(records.get(1).savedNanoUsd()).as("the request log keeps what the hit saved").isEqualTo(2_000_000L);
+      JsonNode usage = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + gw.port() + "/v1/usage")).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(usage.at("/total/cache_hits").asLong()).isEqualTo(1);
+      assertThat(usage.at("/total/saved_usd").decimalValue()).isEqualByComparingTo("0.002");
     }
   }
 
@@ -158,6 +165,41 @@ class CacheEndToEndTest {
       assertThat(second.at("/x_rec_llm/cache").asText()).isEqualTo("hit");
       assertThat(second.at("/choices/0/message/content").asText()).isEqualTo(first.at("/choices/0/message/content").asText());
     }
+  }
+
+  @Test
+  void aRouteHasItsOwnTtlOrIsNotCached() throws Exception {
+    String yaml = """
+        providers: { mock: { type: mock, models: [echo] } }
+        routes: { docs: { targets: [mock:echo] }, live: { targets: [mock:echo] } }
+        cache:
+          ttl_s: 3600
+          routes: { docs: { ttl_s: 1 }, live: { enabled: false } }
+        """;
+    try (RecLlmGateway gw = start(yaml, counting)) {
+      String live = chat("Hi", 0).replace("mock:echo", "live");
+      json(post(gw, live));
+      assertThat(json(post(gw, live)).at("/x_rec_llm/cache").isMissingNode()).isTrue();
+      assertThat(upstreamCalls).hasValue(2);
+
+      String docs = chat("Docs?", 0).replace("mock:echo", "docs");
+      json(post(gw, docs));
+      assertThat(json(post(gw, docs)).at("/x_rec_llm/cache").asText()).isEqualTo("hit");
+      json(post(gw, chat("Hi", 0)));
+      assertThat(upstreamCalls).hasValue(4);
+      Thread.sleep(1300);
+      assertThat(json(post(gw, docs)).at("/x_rec_llm/cache").isMissingNode()).as("the route's 1 s are over").isTrue();
+      assertThat(json(post(gw, chat("Hi", 0))).at("/x_rec_llm/cache").asText()).as("the section's hour is not").isEqualTo("hit");
+      assertThat(upstreamCalls).hasValue(5);
+    }
+  }
+
+  @Test
+  void cacheRoutesMustNameARoute() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(
+            "cache: { routes: { nowhere: { ttl_s: 5 } } }", Map.of()))
+        .isInstanceOf(io.recllm.gateway.config.ConfigException.class)
+        .hasMessage("cache.routes.nowhere: no route named \"nowhere\" under routes (configured: none)");
   }
 
   /** The parts of an SSE answer these tests compare. */

@@ -10,7 +10,10 @@ import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.ForwardingChatStream;
+import io.vertx.core.Handler;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.LlmClient;
 import io.recllm.gateway.usage.UsageRecord;
@@ -130,6 +133,57 @@ class StepOnTheBuilderTest {
       assertThat(resp.statusCode()).isEqualTo(200);
       assertThat(resp.body()).contains("data: [DONE]");
       assertThat(step.clientBodies).hasSize(1);
+    }
+  }
+
+  /** A step that sees the streamed answer too: it upper-cases each chunk's text on its way to the client. */
+  static final class ShoutingStep implements CallStep {
+    @Override
+    public Stage stage() {
+      return Stage.TRANSFORMS;
+    }
+
+    @Override
+    public Future<ChatStream> stream(Call call, Next next) {
+      return next.stream(call).map(inner -> new ForwardingChatStream(inner) {
+        @Override
+        public ChatStream handler(Handler<ChatChunk> h) {
+          inner.handler(h == null ? null : chunk -> {
+            String text = chunk.content();
+            if (text == null) {
+              h.handle(chunk);
+              return;
+            }
+            ObjectNode json = chunk.json().deepCopy();
+            ((ObjectNode) json.path("choices").path(0).path("delta")).put("content", text.toUpperCase(java.util.Locale.ROOT));
+            h.handle(ChatChunk.of(json, chunk.hasUsage() ? chunk.usage() : null));
+          });
+          return this;
+        }
+      });
+    }
+  }
+
+  @Test
+  void aStepOnTheBuilderRewritesAStreamedAnswerChunkByChunk() throws Exception {
+    try (RecLlmGateway gw = start(null, new ShoutingStep())) {
+      HttpResponse<String> resp = post(gw, "{\"model\":\"mock:echo\",\"stream\":true,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"quiet words here\"}]}");
+
+      assertThat(resp.statusCode()).isEqualTo(200);
+      StringBuilder text = new StringBuilder();
+      int chunks = 0;
+      for (String line : resp.body().split("\n")) {
+        if (!line.startsWith("data: {")) continue;
+        JsonNode delta = Json.MAPPER.readTree(line.substring(6)).path("choices").path(0).path("delta");
+        if (delta.hasNonNull("content")) {
+          text.append(delta.get("content").asText());
+          chunks++;
+        }
+      }
+      assertThat(text.toString()).isEqualTo("QUIET WORDS HERE");
+      assertThat(chunks).as("still streamed, not gathered into one chunk").isGreaterThan(1);
+      assertThat(resp.body()).contains("data: [DONE]");
     }
   }
 

@@ -115,7 +115,7 @@ class EmbeddingsEndToEndTest {
     assertThat(embeddings).isNotNull();
     assertThat(embeddings.get("prompt_tokens").asLong()).isGreaterThanOrEqualTo(2);
     String requestsCsv = gw.get("/v1/usage/requests?format=csv").body();
-    assertThat(requestsCsv.split("\r\n")[0]).endsWith(",endpoint,attempt");
+    assertThat(requestsCsv.split("\r\n")[0]).contains(",endpoint,attempt");
   }
 
   @Test

@@ -32,6 +32,7 @@ class PiiEndToEndTest {
       """;
 
   private final List<JsonNode> upstream = new CopyOnWriteArrayList<>();
+  private static final List<io.recllm.gateway.usage.UsageRecord> records = new CopyOnWriteArrayList<>();
 
   /** Answers with the last message's text, as the model would if it repeated what it saw. */
   private final LlmClient echo = (provider, model, request) -> {
@@ -46,7 +47,8 @@ class PiiEndToEndTest {
   private static RecLlmGateway start(String yaml, LlmClient client) {
     GatewayConfig config = ConfigLoader.load(yaml, Map.of()).withPort(0).withHost("127.0.0.1");
     config = config.withUsage(config.usage().withStore(UsageSettings.MEMORY));
-    RecLlmGateway.Builder b = RecLlmGateway.builder(config);
+    records.clear();
+    RecLlmGateway.Builder b = RecLlmGateway.builder(config).usageSink(records::add);
     if (client != null) b.llmClient(client);
     return b.start();
   }
@@ -73,6 +75,9 @@ class PiiEndToEndTest {
       assertThat(sent).isEqualTo("Mail <EMAIL_1>, card [CARD], id [EMPLOYEE_ID]");
       assertThat(Json.MAPPER.readTree(resp.body()).at("/choices/0/message/content").asText())
           .isEqualTo("You said: Mail jane.doe@example.com, card [CARD], id [EMPLOYEE_ID]");
+      for (int i = 0; i < 200 && records.isEmpty(); i++) Thread.sleep(20);
+      assertThat(records.get(0).piiCounts()).as("counts per kind in the request log, never the values")
+          .isEqualTo("card=1,email=1,employee_id=1");
     }
   }
 
@@ -105,6 +110,9 @@ class PiiEndToEndTest {
       assertThat(error.get("message").asText()).contains("secret, ssn");
       assertThat(resp.body()).doesNotContain("123-45-6789").doesNotContain("6789").doesNotContain("FAKEtestOnlyKEY");
       assertThat(upstream).isEmpty();
+      for (int i = 0; i < 200 && records.isEmpty(); i++) Thread.sleep(20);
+      assertThat(records.get(0).piiCounts()).isEqualTo("secret=1,ssn=1");
+      assertThat(records.get(0).toString()).as("nor the request log").doesNotContain("6789").doesNotContain("FAKEtestOnlyKEY");
     }
   }
 
@@ -132,5 +140,56 @@ class PiiEndToEndTest {
       assertThat(post(gw, chat("SSN 123-45-6789 jane.doe@example.com", false)).statusCode()).isEqualTo(200);
       assertThat(upstream.get(0).at("/messages/0/content").asText()).isEqualTo("SSN 123-45-6789 jane.doe@example.com");
     }
+  }
+
+  @Test
+  void aRouteOrAKeyCanTurnRedactionOffOrChangeAMode() throws Exception {
+    String yaml = """
+        api_key: sk-FAKEtestOnlyPiiMaster0001
+        providers: { mock: { type: mock, models: [echo] } }
+        routes: { raw: { targets: [mock:echo] }, plain: { targets: [mock:echo] } }
+        keys:
+          eval-bot: { key: sk-FAKEtestOnlyPiiEvalBot01 }
+          support: { key: sk-FAKEtestOnlyPiiSupport01 }
+        pii:
+          detectors: { email: restore, ssn: block }
+          custom: [ { name: employee_id, regex: "EMP-[0-9]{6}", mode: mask } ]
+          routes:
+            raw: off
+          keys:
+            eval-bot: { detectors: { email: mask, employee_id: off } }
+            support: off
+        """;
+    String text = "Mail jane.doe@example.com about EMP-123456";
+    try (RecLlmGateway gw = start(yaml, echo)) {
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiMaster0001", chat("plain", text)).statusCode()).isEqualTo(200);
+      assertThat(upstream.get(0).at("/messages/0/content").asText()).isEqualTo("Mail <EMAIL_1> about [EMPLOYEE_ID]");
+
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiMaster0001", chat("raw", text)).statusCode()).isEqualTo(200);
+      assertThat(upstream.get(1).at("/messages/0/content").asText()).as("the route turns redaction off").isEqualTo(text);
+
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiEvalBot01", chat("plain", text)).statusCode()).isEqualTo(200);
+      assertThat(upstream.get(2).at("/messages/0/content").asText()).as("the key's modes over the section's")
+          .isEqualTo("Mail [EMAIL] about EMP-123456");
+
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiSupport01", chat("plain", "SSN 123-45-6789")).statusCode())
+          .as("the key turns even block off").isEqualTo(200);
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiEvalBot01", chat("raw", "SSN 123-45-6789 " + text)).statusCode())
+          .as("the route turned everything off, the key turned email back on").isEqualTo(200);
+      assertThat(upstream.get(4).at("/messages/0/content").asText()).isEqualTo("SSN 123-45-6789 Mail [EMAIL] about EMP-123456");
+      assertThat(post(gw, "sk-FAKEtestOnlyPiiMaster0001", chat("plain", "SSN 123-45-6789")).statusCode()).isEqualTo(400);
+    }
+  }
+
+  private static String chat(String model, String content) {
+    return Json.object().put("model", model)
+        .set("messages", Json.MAPPER.createArrayNode().add(Json.object().put("role", "user").put("content", content)))
+        .toString();
+  }
+
+  private static HttpResponse<String> post(RecLlmGateway gw, String key, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port()
+            + "/v1/chat/completions")).header("content-type", "application/json").header("authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

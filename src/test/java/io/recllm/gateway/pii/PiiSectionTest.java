@@ -47,5 +47,19 @@ class PiiSectionTest {
         .hasMessageStartingWith("pii.detectors.passport: unknown key");
     assertThatThrownBy(() -> load("pii: { custom: [ { name: x, regex: \"[a-\" } ] }")).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("pii.custom[0].regex: not a valid regular expression");
+    assertThatThrownBy(() -> load("pii: { detectors: { email: mask }, routes: { nowhere: off } }"))
+        .isInstanceOf(ConfigException.class).hasMessage("pii.routes.nowhere: no route named \"nowhere\" under routes (configured: none)");
+    assertThatThrownBy(() -> load("pii: { keys: { bot: { detectors: { passport: mask } } } }"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("pii.keys.bot.detectors.passport: unknown key");
+    assertThatThrownBy(() -> load("pii: { keys: { bot: mask } }"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("pii.keys.bot: must be off or a mapping");
+  }
+
+  @Test
+  void aKeyOrRouteThatTurnsADetectorOnEnablesTheStep() {
+    PiiSettings s = load("pii: { keys: { support: { detectors: { email: mask } } } }").section(PiiSection.SECTION);
+    assertThat(s.enabled()).isTrue();
+    assertThat(s.runs()).as("but not for other callers").isFalse();
+    assertThat(s.keys().get("support").detectors()).containsEntry("email", PiiMode.MASK);
   }
 }

@@ -94,8 +94,6 @@ class TransformsTest {
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("transforms[0].match.provider: no provider named \"nope\"");
     assertThatThrownBy(() -> ConfigLoader.load("transforms: [ { set: { model: x } } ]", Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("transforms[0].set.model:");
-    assertThatThrownBy(() -> ConfigLoader.load("transforms: [ { headers: { OpenAI-Organization: org-123 } } ]", Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("transforms[0].headers: not supported per rule yet");
     assertThatThrownBy(() -> ConfigLoader.load("transforms: [ { sett: { top_p: 1 } } ]", Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("transforms[0].sett: unknown key");
   }

@@ -77,7 +77,40 @@ class PostgresSchemaUpgradeTest {
           + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
         while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
       }
-      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+      assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true");
+    }
+  }
+
+  /**
+   * V7: rows from before, and rows a gateway of version 6 still writes, read as no hits and no counts;
+   * the cluster-wide totals add up the cache's hits and savings from the daily table.
+   */
+  @Test
+  void aVersion6DatabaseTakesPiiCountsAndCacheHits() throws Exception {
+    Flyway.configure(getClass().getClassLoader())
+        .dataSource("jdbc:postgresql://127.0.0.1:5432/" + db.name, "postgres", "")
+        .locations("classpath:db/usage/postgresql").table(UsageSchema.SCHEMA_HISTORY).target("6").load().migrate();
+    try (Connection c = db.connect()) {
+      insertV2(c, "old-1", T0, 0.0000759);
+    }
+    UsageSettings settings = new UsageSettings(db.storeUrl(), 0, false, 3_600_000, 500, 1000);
+    try (Usage usage = Usage.open(settings)) {
+      try (Connection c = db.connect()) {
+        insertV2(c, "from-a-v6-gateway", T0 + 500, 0.0000759);
+      }
+      usage.record(new UsageRecord("new-1", T0 + 1000, "openai", "gpt-4o-mini", "gpt-4o-mini", 200, true,
+          TokenUsage.NONE, 0L, null, 2, 1, "stop", null, null).withPiiCounts("card=1").withCacheHit(75_900L));
+      usage.record(new UsageRecord("new-2", T0 + 2000, "openai", "gpt-4o-mini", "gpt-4o-mini", 200, false,
+          TokenUsage.of(17, 0), 2_550L, "x", 42, -1, "stop", null, null).withPiiCounts("email=1"));
+      assertThat(usage.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(usage.recentRequests(10)).extracting(RequestLogEntry::requestId, RequestLogEntry::piiCounts,
+              RequestLogEntry::cacheHit, RequestLogEntry::savedNanoUsd)
+          .containsExactly(tuple("new-2", "email=1", false, 0L), tuple("new-1", "card=1", true, 75_900L),
+              tuple("from-a-v6-gateway", null, false, 0L), tuple("old-1", null, false, 0L));
+      UsageStats total = usage.total(UsageQuery.all());
+      assertThat(total.calls()).as("the rows written with SQL directly have no daily totals").isEqualTo(2);
+      assertThat(total.cacheHits()).isEqualTo(1);
+      assertThat(total.savedNanoUsd()).isEqualTo(75_900L);
     }
   }
 

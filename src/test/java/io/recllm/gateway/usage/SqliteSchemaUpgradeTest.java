@@ -97,7 +97,7 @@ class SqliteSchemaUpgradeTest {
           "SELECT version, success FROM usage_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
         List<String> applied = new ArrayList<>();
         while (rs.next()) applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
-        assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+        assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true");
       }
     }
   }
@@ -142,6 +142,49 @@ class SqliteSchemaUpgradeTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getDouble(1)).as("still written for readers that know only cost_usd").isEqualTo(0.00000255);
       assertThat(rs.getLong(2)).isEqualTo(2_550L);
+    }
+  }
+
+  /**
+   * V7 adds redaction's counts and the cache's hits and savings: rows from before read as no hits and no
+   * counts, new rows keep them, and the daily totals carry the cache's sums over a restart.
+   */
+  @Test
+  void aVersion6DatabaseTakesPiiCountsAndCacheHits() throws Exception {
+    Path file = dir.resolve("v6.db");
+    String url = "jdbc:sqlite:" + file;
+    Flyway.configure(getClass().getClassLoader()).dataSource(url, null, null).locations("classpath:db/usage/sqlite")
+        .table("usage_schema_history").target("6").load().migrate();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      insertV1(c, "old-1", T0, 12, null);
+      s.execute("INSERT INTO usage_daily (day, provider, model, endpoint, calls, errors, prompt_tokens, completion_tokens, "
+          + "total_tokens, cached_tokens, cost_nano_usd, latency_ms_sum) "
+          + "VALUES ('2025-03-01', 'openai', 'gpt-4o', 'chat', 1, 0, 10, 5, 15, 2, 1000000, 12)");
+    }
+
+    UsageSettings settings = new UsageSettings("sqlite:" + file, 0, false, 3_600_000, 500, 1000);
+    try (Usage usage = Usage.open(settings)) {
+      RequestLogEntry old = usage.recentRequests(10).get(0);
+      assertThat(old.piiCounts()).isNull();
+      assertThat(old.cacheHit()).isFalse();
+      assertThat(old.savedNanoUsd()).isZero();
+      usage.record(new UsageRecord("new-1", T0 + 1000, "openai", "gpt-4o", "gpt-4o", 200, false, TokenUsage.NONE,
+          0L, null, 2, -1, "stop", null, null).withPiiCounts("email=2,phone=1").withCacheHit(2_000_000L));
+      assertThat(usage.flush(Duration.ofSeconds(10))).isTrue();
+      RequestLogEntry hit = usage.recentRequests(10).get(0);
+      assertThat(hit.requestId()).isEqualTo("new-1");
+      assertThat(hit.piiCounts()).isEqualTo("email=2,phone=1");
+      assertThat(hit.cacheHit()).isTrue();
+      assertThat(hit.savedNanoUsd()).isEqualTo(2_000_000L);
+      UsageStats total = usage.total(UsageQuery.all());
+      assertThat(total.calls()).isEqualTo(2);
+      assertThat(total.cacheHits()).isEqualTo(1);
+      assertThat(total.savedNanoUsd()).isEqualTo(2_000_000L);
+    }
+    try (Usage usage = Usage.open(settings)) {
+      UsageStats total = usage.total(UsageQuery.all());
+      assertThat(total.cacheHits()).as("rebuilt from the daily totals").isEqualTo(1);
+      assertThat(total.savedUsdExact()).isEqualByComparingTo("0.002");
     }
   }
 

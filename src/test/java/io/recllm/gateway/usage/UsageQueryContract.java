@@ -177,11 +177,11 @@ abstract class UsageQueryContract {
     assertThat(resp.headers().firstValue("content-type")).hasValue("text/csv; charset=utf-8");
     assertThat(resp.body().split("\r\n")).containsExactly(
         "date,provider,model,calls,prompt_tokens,completion_tokens,total_tokens,cost_usd,avg_latency_ms,errors,"
-            + "cached_tokens,p50_latency_ms,p95_latency_ms,endpoint",
+            + "cached_tokens,p50_latency_ms,p95_latency_ms,endpoint,cache_hits,saved_usd",
         // a client-chosen model name must not become a spreadsheet formula
-        "2025-01-11,mock,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,3,3,6,0,1.0,0,0,1,1,",
-        "2025-01-11,openai,gpt-4o,1,10,5,15,0.000075,12.0,0,0,12,12,",
-        "2025-01-11,openai,gpt-4o-mini,1,1000,10,1010,0.000159,25.0,0,200,25,25,");
+        "2025-01-11,mock,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,3,3,6,0,1.0,0,0,1,1,,0,0",
+        "2025-01-11,openai,gpt-4o,1,10,5,15,0.000075,12.0,0,0,12,12,,0,0",
+        "2025-01-11,openai,gpt-4o-mini,1,1000,10,1010,0.000159,25.0,0,200,25,25,,0,0");
     String grouped = gw.get("/v1/usage?format=csv&group_by=provider").body();
     assertThat(grouped.split("\r\n")[3]).startsWith(",openai,,4,1310,145,1455,0.003784,");
   }

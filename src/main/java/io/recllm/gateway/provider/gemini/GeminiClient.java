@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.provider.CallHeaders;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.ProviderClient;
@@ -67,12 +68,21 @@ public final class GeminiClient implements ProviderClient {
         () -> new GeminiStreamTranslator(bareModel(model), System.currentTimeMillis() / 1000).plumbing()));
   }
 
+  /**
+   * This call's headers: the call's own (taken now, while they are current: a Vertex AI token fetch
+   * completes later, outside the call's context) and Vertex AI's bearer token.
+   */
   private Future<MultiMap> auth() {
+    MultiMap call = CallHeaders.current();
     if (vertex == null) {
       api.requireKey();
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(call);
     }
-    return vertex.authorization().map(value -> MultiMap.caseInsensitiveMultiMap().set("Authorization", value));
+    return vertex.authorization().map(value -> {
+      MultiMap h = MultiMap.caseInsensitiveMultiMap();
+      if (call != null) h.addAll(call);
+      return h.set("Authorization", value);
+    });
   }
 
   private String path(String model, String method) {
