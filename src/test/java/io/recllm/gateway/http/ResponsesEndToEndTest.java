@@ -241,6 +241,24 @@ class ResponsesEndToEndTest {
     assertThat(u.usage().completionTokens()).isEqualTo(5);
   }
 
+  /** An upstream gone mid-stream: the events so far, then the Responses API's own error event; recorded as failed. */
+  @Test
+  void aStreamCutOffEndsWithAnErrorEvent() throws Exception {
+    openai.respondSseThenReset(Fixtures.read("openai-responses/stream_text_after_function_call_output.sse"), 5);
+    HttpResponse<String> resp = post("{\"model\":\"gpt-4o\",\"input\":\"x\",\"stream\":true}");
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> events = FakeUpstream.splitEvents(resp.body());
+    assertThat(events).hasSize(6);
+    String last = events.get(5);
+    assertThat(last).startsWith("event: error\ndata: {\"type\":\"error\",");
+    JsonNode error = Json.MAPPER.readTree(Fixtures.sseData(last).get(0));
+    assertThat(error.path("message").asText()).isNotEmpty();
+    assertThat(error.has("code")).isTrue();
+    UsageRecord u = gw.recordFor(resp);
+    assertThat(u.status()).isGreaterThanOrEqualTo(500);
+    assertThat(u.endpoint()).isEqualTo("responses");
+  }
+
   @Test
   void upstreamErrorsKeepOpenAisShape() throws Exception {
     openai.respondJson(400, Fixtures.read("openai-responses/error_400_invalid_value.json"));
