@@ -147,6 +147,32 @@ class ResponsesEndToEndTest {
     assertThat(u.costUsdExact()).isEqualByComparingTo("0.00014");
   }
 
+  @Test
+  void sdkFunctionToolRoundTripToOpenAi() throws Exception {
+    openai.respondJson(200, Fixtures.read("openai-responses/response_function_call.json"));
+    Response first = sdk.responses().create(ResponseCreateParams.builder().model("gpt-4o")
+        .input("What is the capital of PotatoLand?").addTool(capitalTool()).build());
+    ResponseFunctionToolCall call = first.output().get(0).asFunctionCall();
+    assertThat(call.name()).isEqualTo("get_capital");
+    assertThat(call.callId()).isEqualTo("call_YfwRsW8sUxDKipwyhWTzOXCA");
+
+    openai.respondJson(200, Fixtures.read("openai-responses/response_after_function_call_output.json"));
+    Response second = sdk.responses().create(ResponseCreateParams.builder().model("gpt-4o").addTool(capitalTool())
+        .inputOfResponse(List.of(
+            com.openai.models.responses.ResponseInputItem.ofMessage(com.openai.models.responses.ResponseInputItem.Message.builder()
+                .role(com.openai.models.responses.ResponseInputItem.Message.Role.USER)
+                .addInputTextContent("What is the capital of PotatoLand?").build()),
+            com.openai.models.responses.ResponseInputItem.ofFunctionCall(call),
+            com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(
+                com.openai.models.responses.ResponseInputItem.FunctionCallOutput.builder()
+                    .callId(call.callId()).output("Potato City").build())))
+        .build());
+    assertThat(streamText(second)).isEqualTo("The capital of PotatoLand is Potato City.");
+    JsonNode sent = Json.MAPPER.readTree(openai.lastRequest().body()).path("input");
+    assertThat(sent.get(2).path("type").asText()).isEqualTo("function_call_output");
+    assertThat(sent.get(2).path("call_id").asText()).isEqualTo("call_YfwRsW8sUxDKipwyhWTzOXCA");
+  }
+
   /** What the client sent is what OpenAI gets; what OpenAI answered is what the client gets, plus x_rec_llm last. */
   @Test
   void plainPassThroughIsByteForByte() throws Exception {
@@ -348,6 +374,26 @@ class ResponsesEndToEndTest {
     JsonNode tool = Json.MAPPER.readTree(anthropic.lastRequest().body()).path("tools").path(0);
     assertThat(tool.path("name").asText()).isEqualTo("get_capital");
     assertThat(tool.path("input_schema").path("required").path(0).asText()).isEqualTo("country");
+
+    // the next turn: the calls and their outputs become Anthropic's tool_use and tool_result blocks
+    List<com.openai.models.responses.ResponseInputItem> turn = new java.util.ArrayList<>();
+    turn.add(com.openai.models.responses.ResponseInputItem.ofMessage(com.openai.models.responses.ResponseInputItem.Message.builder()
+        .role(com.openai.models.responses.ResponseInputItem.Message.Role.USER).addInputTextContent("Weather and elevation?").build()));
+    r.output().stream().filter(ResponseOutputItem::isFunctionCall).forEach(i -> turn.add(
+        com.openai.models.responses.ResponseInputItem.ofFunctionCall(i.asFunctionCall())));
+    r.output().stream().filter(ResponseOutputItem::isFunctionCall).forEach(i -> turn.add(
+        com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(com.openai.models.responses.ResponseInputItem.FunctionCallOutput
+            .builder().callId(i.asFunctionCall().callId()).output("result of " + i.asFunctionCall().name()).build())));
+    anthropic.respondJson(200, Fixtures.read("anthropic/message_text_system_string.json"));
+    sdk.responses().create(ResponseCreateParams.builder().model("anthropic:claude-sonnet-4-5").addTool(capitalTool())
+        .inputOfResponse(turn).build());
+    JsonNode messages = Json.MAPPER.readTree(anthropic.lastRequest().body()).path("messages");
+    assertThat(messages).hasSize(3);
+    assertThat(messages.get(1).path("role").asText()).isEqualTo("assistant");
+    assertThat(messages.get(1).path("content").findValuesAsText("type")).containsExactly("tool_use", "tool_use");
+    assertThat(messages.get(1).path("content").get(0).path("id").asText()).isEqualTo(first.callId());
+    assertThat(messages.get(2).path("content").findValuesAsText("type")).containsExactly("tool_result", "tool_result");
+    assertThat(messages.get(2).path("content").get(0).path("tool_use_id").asText()).isEqualTo(first.callId());
   }
 
   @Test
