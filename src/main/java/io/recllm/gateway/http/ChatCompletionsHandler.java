@@ -14,6 +14,7 @@ import io.recllm.gateway.json.Json;
 import io.recllm.gateway.json.RawJsonObject;
 import io.recllm.gateway.pricing.Cost;
 import io.recllm.gateway.provider.ChatResult;
+import io.recllm.gateway.provider.ResponsesTranslation;
 import io.recllm.gateway.provider.TokenCounter;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +31,8 @@ import java.util.function.BiConsumer;
 
 /**
  * {@code POST /v1/chat/completions}, and the OpenAI endpoints that work the same way ({@code POST
- * /v1/embeddings}, {@code POST /v1/completions}): parse and validate once, route by
+ * /v1/embeddings}, {@code POST /v1/completions}, {@code POST /v1/responses}, whose streams go through
+ * {@link ResponsesRelay}): parse and validate once, route by
  * {@code provider:model}, call the provider through the chain, add cost and the {@code x_rec_llm}
  * extension, answer, and report the finished call with its endpoint.
  */
@@ -89,6 +91,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       call.body(without(request, FALLBACKS)); // the gateway's field, not the provider's
     }
     Drain.InFlight inFlight = Drain.callOf(ctx);
+    if (stream && endpoint == Endpoint.RESPONSES) {
+      ResponsesRelay relay = new ResponsesRelay(services, ctx, call, inFlight);
+      if (!inFlight.claim(relay::shutDown)) return;
+      services.telemetry().start(call);
+      relay.start();
+      return;
+    }
     if (stream) {
       StreamRelay relay = new StreamRelay(services, ctx, call, inFlight);
       if (!inFlight.claim(relay::shutDown)) return; // ended while its body was uploading
@@ -163,7 +172,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
           .putHeader(PROVIDER_HEADER, call.accountedTo().provider())
           .end(out);
     }
-    outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, result.finishReason(),
+    String finish = endpoint == Endpoint.RESPONSES ? ResponsesTranslation.finishOf(body) : result.finishReason();
+    outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, finish,
         outcome.logContent() ? responseText(body) : null);
   }
 
@@ -171,8 +181,20 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     return switch (endpoint) {
       case CHAT -> CallOutcome.responseText(body);
       case COMPLETIONS -> body.path("choices").path(0).path("text").asText(null);
+      case RESPONSES -> outputText(body);
       default -> null; // vectors are not content worth keeping
     };
+  }
+
+  /** The text of a response's message items. */
+  private static String outputText(ObjectNode response) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode item : response.path("output")) {
+      for (JsonNode part : item.path("content")) {
+        if ("output_text".equals(part.path("type").asText())) sb.append(part.path("text").asText());
+      }
+    }
+    return sb.toString();
   }
 
   /**

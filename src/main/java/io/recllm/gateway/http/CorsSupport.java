@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class CorsSupport implements Handler<RoutingContext> {
 
-  private static final String ALLOW_METHODS = "GET, POST, OPTIONS";
+  private static final String ALLOW_METHODS = "GET, POST, DELETE, OPTIONS"; // DELETE: /v1/responses/{id}
   private static final String DEFAULT_ALLOW_HEADERS =
       "authorization, content-type, x-request-id, openai-organization, openai-project, openai-beta, "
           + "x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, x-stainless-retry-count, "

@@ -49,6 +49,7 @@ public final class GatewayRouter {
     ChatCompletionsHandler chat = new ChatCompletionsHandler(services);
     ChatCompletionsHandler embeddings = new ChatCompletionsHandler(services, Endpoint.EMBEDDINGS);
     ChatCompletionsHandler completions = new ChatCompletionsHandler(services, Endpoint.COMPLETIONS);
+    ChatCompletionsHandler responses = new ChatCompletionsHandler(services, Endpoint.RESPONSES);
     ModelsHandler models = new ModelsHandler(services.config().providers().values(),
         (name, type) -> services.pricing().knownModels(type), services.resilience().routes().keySet());
     for (String prefix : List.of("/v1", "")) { // some clients put the base URL without /v1
@@ -58,8 +59,15 @@ public final class GatewayRouter {
       router.post(prefix + "/embeddings").handler(readBody).handler(embeddings);
       router.post(prefix + "/completions").handler(drain::admit);
       router.post(prefix + "/completions").handler(readBody).handler(completions);
+      router.post(prefix + "/responses").handler(drain::admit);
+      router.post(prefix + "/responses").handler(readBody).handler(responses);
       router.get(prefix + "/models").handler(models);
     }
+    StoredResponsesHandler stored = new StoredResponsesHandler(services);
+    router.get("/v1/responses/:id").handler(stored::retrieve);
+    router.delete("/v1/responses/:id").handler(stored::delete);
+    router.get("/v1/responses/:id/input_items").handler(stored::inputItems);
+    router.post("/v1/responses/:id/cancel").handler(stored::cancel);
     MessagesHandler messages = new MessagesHandler(services);
     router.post("/v1/messages").handler(drain::admit);
     router.post("/v1/messages").handler(readBody).handler(messages);
@@ -73,7 +81,7 @@ public final class GatewayRouter {
 
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.NotFound("unknown_url",
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
-            + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, POST /v1/messages, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
+            + ". The gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/completions, POST /v1/responses (and GET/DELETE /v1/responses/{id}), POST /v1/messages, GET /v1/models, GET /v1/usage, GET /v1/usage/requests"
             + ", GET /v1/usage/providers"
             + ", GET /dashboard, GET /metrics, GET /health and GET /ready.", 0)));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), new GatewayException.MethodNotAllowed(

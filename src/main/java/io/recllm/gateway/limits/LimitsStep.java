@@ -5,6 +5,7 @@ import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.call.Stage;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.core.ModelRef;
 import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.keys.Keys;
@@ -59,7 +60,7 @@ public final class LimitsStep implements CallStep {
     VirtualKey key = keys.byId(caller.keyId());
     if (key == null || !key.limited()) return next.apply(call);
     ModelRef target = call.target();
-    long prompt = TokenCounter.countPrompt(call.body().get("messages"));
+    long prompt = promptTokens(call);
     long output = maxOutput(call.body(), target);
     long cost = key.budgetNanoUsd() == null ? 0 : pricing.cost(target.provider(), target.model(), TokenUsage.of(prompt, output)).nanoUsd();
     long remainingMs = call.remainingNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, call.remainingNanos() / 1_000_000);
@@ -69,8 +70,19 @@ public final class LimitsStep implements CallStep {
     });
   }
 
+  /** Chat's (and Anthropic's) messages, or a Responses request's instructions and input items. */
+  private static long promptTokens(Call call) {
+    JsonNode body = call.body();
+    if (!Endpoint.RESPONSES.id().equals(call.endpoint())) return TokenCounter.countPrompt(body.get("messages"));
+    long instructions = TokenCounter.count(body.path("instructions").asText(""));
+    JsonNode input = body.get("input");
+    if (input != null && input.isArray()) return instructions + TokenCounter.countPrompt(input);
+    return instructions + TokenCounter.countPrompt(null) + TokenCounter.count(input == null ? "" : input.asText(""));
+  }
+
   private long maxOutput(JsonNode body, ModelRef target) {
-    JsonNode limit = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+    JsonNode limit = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
+        : body.hasNonNull("max_output_tokens") ? body.get("max_output_tokens") : body.get("max_tokens");
     if (limit != null && limit.canConvertToLong() && limit.asLong() > 0) return limit.asLong();
     var known = pricing.maxOutputTokens(target.provider(), target.model());
     return known.isPresent() ? known.getAsInt() : DEFAULT_MAX_OUTPUT;

@@ -23,6 +23,46 @@ final class MessageTexts {
     }
   }
 
+  /**
+   * The free text of a Responses API request: {@code instructions}, and {@code input} as a string or its
+   * items' texts (message content and its text parts, function call arguments and outputs).
+   */
+  static void ofResponsesRequest(ObjectNode body, UnaryOperator<String> edit) {
+    replace(body, "instructions", edit);
+    JsonNode input = body.get("input");
+    if (input != null && input.isTextual()) {
+      replace(body, "input", edit);
+      return;
+    }
+    if (!(input instanceof ArrayNode items)) return;
+    for (JsonNode i : items) {
+      if (!(i instanceof ObjectNode item)) continue;
+      JsonNode content = item.get("content");
+      if (content != null && content.isTextual()) {
+        replace(item, "content", edit);
+      } else if (content instanceof ArrayNode parts) {
+        for (JsonNode p : parts) {
+          if (p instanceof ObjectNode part && part.path("text").isTextual()) replace(part, "text", edit);
+        }
+      }
+      replace(item, "arguments", edit);
+      replace(item, "output", edit);
+    }
+  }
+
+  /** The texts of a {@code response} object's output: message text parts and function call arguments. */
+  static void ofResponse(ObjectNode response, UnaryOperator<String> edit) {
+    JsonNode output = response.path("output");
+    if (!output.isArray()) return;
+    for (JsonNode i : output) {
+      if (!(i instanceof ObjectNode item)) continue;
+      for (JsonNode p : item.path("content")) {
+        if (p instanceof ObjectNode part && part.path("text").isTextual()) replace(part, "text", edit);
+      }
+      replace(item, "arguments", edit);
+    }
+  }
+
   /** Every answer of a {@code chat.completion}. */
   static void ofAnswer(ObjectNode completion, UnaryOperator<String> edit) {
     JsonNode choices = completion.path("choices");

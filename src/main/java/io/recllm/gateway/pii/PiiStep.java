@@ -8,6 +8,7 @@ import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.call.Stage;
+import io.recllm.gateway.core.Endpoint;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
@@ -17,12 +18,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Redacts personal data from the messages before they go upstream (a {@link Stage#TRANSFORMS} step)
  * and, in {@code restore} mode, puts the values back into the answer, streamed answers included.
  * A call with a value whose detector is in {@code block} mode is refused with 400 {@code pii_detected},
- * naming the kinds found; no value is ever put into an error, a log line or a meter.
+ * naming the kinds found; no value is ever put into an error, a log line or a meter. A Responses API
+ * call's instructions and input are redacted the same way; its streamed answer is not restored.
  */
 public final class PiiStep implements CallStep {
 
@@ -104,7 +108,9 @@ public final class PiiStep implements CallStep {
     // one scan over the texts as they are; only a body with something to redact is copied
     ArrayDeque<List<Redactor.Found>> found = new ArrayDeque<>();
     boolean[] any = {false};
-    MessageTexts.ofRequest(body, text -> {
+    boolean responses = Endpoint.RESPONSES.id().equals(call.endpoint());
+    BiConsumer<ObjectNode, UnaryOperator<String>> texts = responses ? MessageTexts::ofResponsesRequest : MessageTexts::ofRequest;
+    texts.accept(body, text -> {
       List<Redactor.Found> f = redactor.scan(text);
       any[0] |= !f.isEmpty();
       found.add(f);
@@ -113,14 +119,14 @@ public final class PiiStep implements CallStep {
     if (!any[0]) return null;
     Redaction r = new Redaction();
     ObjectNode copy = body.deepCopy();
-    MessageTexts.ofRequest(copy, text -> {
+    texts.accept(copy, text -> {
       List<Redactor.Found> f = found.poll();
       return f == null || f.isEmpty() ? text : r.apply(text, f);
     });
     count(r);
     call.put(CallOutcome.PII_COUNTS, counts(r));
     if (!r.blocked.isEmpty()) {
-      throw new GatewayException.InvalidRequest("pii_detected", "messages",
+      throw new GatewayException.InvalidRequest("pii_detected", responses ? "input" : "messages",
           "The request contains personal data this gateway does not send to a model: " + String.join(", ", r.blocked)
               + ". Remove it and try again.");
     }
@@ -130,7 +136,8 @@ public final class PiiStep implements CallStep {
 
   private static ChatResult restore(ChatResult result, Redaction r) {
     ObjectNode body = result.body().deepCopy();
-    MessageTexts.ofAnswer(body, r::restore);
+    if ("response".equals(body.path("object").asText())) MessageTexts.ofResponse(body, r::restore);
+    else MessageTexts.ofAnswer(body, r::restore);
     return new ChatResult(body, result.usage(), result.upstreamRequestId()); // without raw: the body changed
   }
 

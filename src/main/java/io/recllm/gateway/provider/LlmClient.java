@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * The provider SPI: one call in OpenAI's chat format, answered in OpenAI's chat format.
@@ -29,7 +30,7 @@ public interface LlmClient {
 
   /**
    * A call to one of the gateway's other JSON endpoints ({@link Endpoint#EMBEDDINGS},
-   * {@link Endpoint#COMPLETIONS}, {@link Endpoint#MESSAGES}), in and out in that API's own format.
+   * {@link Endpoint#COMPLETIONS}, {@link Endpoint#MESSAGES}, {@link Endpoint#RESPONSES}), in and out in that API's own format.
    * {@code headers} are the client's, for the few an API defines to pass along ({@code anthropic-beta}).
    * A client that serves none of them keeps this default: a 400 {@code unsupported_endpoint}.
    */
@@ -44,6 +45,15 @@ public interface LlmClient {
    */
   default Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
     return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.MESSAGES));
+  }
+
+  /**
+   * A call on a response an upstream stored ({@code GET}/{@code DELETE /v1/responses/{id}} and the like):
+   * {@code path} below {@code /v1}, query included, passed to {@code provider} as it is. Not a billed
+   * call: the gateway asks the client directly, not through the chain.
+   */
+  default Future<ChatResult> storedResponse(String provider, HttpMethod method, String path) {
+    return Future.failedFuture(UnsupportedEndpoint.of(Endpoint.RESPONSES));
   }
 
   /** As {@link #call}, streamed: each event's JSON as a {@link ChatChunk}, the usage last. */

@@ -5,6 +5,7 @@ import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.core.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 
 /**
  * One configured provider, speaking its own wire format behind the OpenAI-shaped {@link LlmClient} calls.
@@ -61,6 +62,34 @@ public interface ProviderClient extends AutoCloseable {
     if (chat.has("tools")) n += TokenCounter.count(chat.get("tools").toString());
     ObjectNode body = io.recllm.gateway.json.Json.object().put("input_tokens", n);
     return Future.succeededFuture(new ChatResult(body, io.recllm.gateway.core.TokenUsage.NONE, null));
+  }
+
+  /**
+   * {@code POST /v1/responses}: OpenAI's Responses request in, a {@code response} object out. By default
+   * the stateless subset is translated to and from {@link #chat} ({@link ResponsesTranslation}); the
+   * openai and azure types pass it through. {@code headers} are the client's.
+   */
+  default Future<ChatResult> responses(String model, ObjectNode request, MultiMap headers) {
+    ObjectNode chat = ResponsesTranslation.toChat(request);
+    return chat(model, chat).map(r -> ResponsesTranslation.fromChat(r, request, model));
+  }
+
+  /** A streamed Responses call: the API's events, one {@link ChatChunk} each, translated from {@link #stream} by default. */
+  default Future<ChatStream> streamResponses(String model, ObjectNode request, MultiMap headers) {
+    ObjectNode chat = ResponsesTranslation.toChat(request);
+    return stream(model, chat).map(s -> new ResponsesEventStream(s, request, model));
+  }
+
+  /**
+   * A call on a stored response ({@code GET} or {@code DELETE /responses/{id}}, its {@code input_items},
+   * {@code POST .../cancel}): {@code path} is below the API's base, query included. Only a provider that
+   * keeps responses can answer; every other type refuses with a 400 naming the ones that can.
+   */
+  default Future<ChatResult> storedResponse(HttpMethod method, String path) {
+    return Future.failedFuture(new io.recllm.gateway.error.GatewayException.InvalidRequest("unsupported_endpoint",
+        "provider", "Provider \"" + config().name() + "\" (type " + config().type() + ") keeps no responses; "
+            + method.name() + " /v1" + path.replaceAll("\\?.*", "") + " goes to an openai or azure provider (name it with"
+            + " ?provider= or the x-rec-llm-provider header)."));
   }
 
   @Override

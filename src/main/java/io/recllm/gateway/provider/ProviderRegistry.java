@@ -9,6 +9,7 @@ import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.pricing.Pricing;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,6 +73,7 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
       case EMBEDDINGS -> c.embeddings(model, request);
       case COMPLETIONS -> c.completions(model, request);
       case MESSAGES -> c.messages(model, request, headers);
+      case RESPONSES -> c.responses(model, request, headers);
       default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
     });
   }
@@ -83,6 +85,7 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
       case CHAT -> c.stream(model, request);
       case COMPLETIONS -> c.streamCompletions(model, request);
       case MESSAGES -> c.streamMessages(model, request, headers);
+      case RESPONSES -> c.streamResponses(model, request, headers);
       default -> Future.failedFuture(UnsupportedEndpoint.of(endpoint, c.config()));
     });
   }
@@ -90,6 +93,11 @@ public final class ProviderRegistry implements LlmClient, AutoCloseable {
   @Override
   public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
     return call(provider, model, c -> c.countMessageTokens(model, request, headers));
+  }
+
+  @Override
+  public Future<ChatResult> storedResponse(String provider, HttpMethod method, String path) {
+    return call(provider, null, c -> c.storedResponse(method, path));
   }
 
   private <T> Future<T> call(String provider, String model, Function<ProviderClient, Future<T>> op) {

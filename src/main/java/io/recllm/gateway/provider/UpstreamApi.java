@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +145,24 @@ public final class UpstreamApi {
           if (resp.status() / 100 != 2) throw error(key, resp, buf);
           return answer.apply(resp, buf);
         }));
+  }
+
+  /**
+   * Sends a request without a body ({@code GET}, {@code DELETE}) or with one ({@code POST}) and reads the
+   * whole answer, as {@link #postJson} does.
+   */
+  public <T> Future<T> send(HttpMethod method, String path, Buffer payload,
+                            BiFunction<UpstreamHttp.UpstreamResponse, Buffer, T> answer) {
+    KeyRing.Key<MultiMap[]> key = keys.pick();
+    MultiMap headers = key.headers()[JSON];
+    if (payload == null) headers = HttpHeaders.headers().addAll(headers).remove(HttpHeaders.CONTENT_TYPE);
+    Future<UpstreamHttp.UpstreamResponse> sent = signer == null ? http.request(method, path, headers, payload)
+        : signer.sign(path, headers, payload == null ? Buffer.buffer() : payload)
+            .compose(signed -> http.request(method, path, signed, payload));
+    return sent.compose(resp -> resp.body().map(buf -> {
+      if (resp.status() / 100 != 2) throw error(key, resp, buf);
+      return answer.apply(resp, buf);
+    }));
   }
 
   /**

@@ -145,11 +145,16 @@ public final class UpstreamHttp implements AutoCloseable {
    * first-byte timeout (the request is then reset, freeing the connection).
    */
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body) {
+    return request(HttpMethod.POST, path, headers, body);
+  }
+
+  /** As {@link #post}, with another method; {@code body} null sends none (a GET or DELETE). */
+  public Future<UpstreamResponse> request(HttpMethod method, String path, MultiMap headers, Buffer body) {
     long startNanos = System.nanoTime();
     // traceparent of the gateway's span for this call, if it runs in one; the caller's map is shared
     MultiMap sent = TraceHeaders.active() ? TraceHeaders.inject(HttpHeaders.headers().addAll(headers)) : headers;
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
+        .setMethod(method)
         .setHost(host)
         .setPort(port)
         .setURI(basePath + path)
@@ -187,7 +192,7 @@ public final class UpstreamHttp implements AutoCloseable {
           request.reset();
         }
       }) : -1;
-      request.send(body).onComplete(res -> {
+      (body == null ? request.send() : request.send(body)).onComplete(res -> {
         if (timer >= 0) vertx.cancelTimer(timer);
         if (res.failed()) {
           promise.tryFail(connectionFailure(res.cause()));

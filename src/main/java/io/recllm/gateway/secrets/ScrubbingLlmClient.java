@@ -10,6 +10,7 @@ import io.recllm.gateway.provider.LlmClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +60,11 @@ public final class ScrubbingLlmClient implements LlmClient {
   @Override
   public Future<ChatResult> countMessageTokens(String provider, String model, ObjectNode request, MultiMap headers) {
     return scrubbed(() -> delegate.countMessageTokens(provider, model, request, headers));
+  }
+
+  @Override
+  public Future<ChatResult> storedResponse(String provider, HttpMethod method, String path) {
+    return scrubbed(() -> delegate.storedResponse(provider, method, path));
   }
 
   private Future<ChatResult> scrubbed(Supplier<Future<ChatResult>> op) {

@@ -77,6 +77,14 @@ public final class GatewayHarness implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A request with any method and no body (DELETE, say). */
+  public HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Waits until the gateway has reported {@code n} finished calls (reports happen after the response). */
   public List<UsageRecord> awaitRecords(int n) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;

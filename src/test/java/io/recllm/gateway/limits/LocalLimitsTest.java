@@ -96,6 +96,28 @@ class LocalLimitsTest {
     assertThat(error(third).get("message").asText()).contains("tokens per minute");
   }
 
+  /** A Responses call's prompt is its instructions and input, not chat's messages: a long input needs more than the limit. */
+  @Test
+  void tokensPerMinuteCountAResponsesCallsInput() throws Exception {
+    gw = GatewayHarness.start(config("tpm: 30", ""), Map.of());
+    String longInput = "hello there ".repeat(20);
+    HttpResponse<String> small = HTTP.send(responses(gw.baseUrl(), "\"hello there\""), HttpResponse.BodyHandlers.ofString());
+    assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+    HttpResponse<String> large = HTTP.send(responses(gw.baseUrl(), "[{\"role\":\"user\",\"content\":\"" + longInput + "\"}]"),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(large.statusCode()).isEqualTo(429);
+    UsageRecord r = gw.recordFor(small.headers().firstValue("x-request-id").orElseThrow());
+    assertThat(r.endpoint()).isEqualTo("responses");
+    assertThat(r.clientKeyId()).isEqualTo("cfg-app");
+  }
+
+  static HttpRequest responses(String baseUrl, String input) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + "/v1/responses")).timeout(Duration.ofSeconds(60))
+        .header("authorization", "Bearer " + KEY).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock:echo\",\"max_output_tokens\":2,\"input\":" + input + "}"))
+        .build();
+  }
+
   @Test
   void theBudgetRefusesTheCallThatWouldExceedIt() throws Exception {
     gw = GatewayHarness.start(config("budget_usd: 0.000039", ""), Map.of()); // 3 calls of 13 micro-USD

@@ -116,6 +116,32 @@ class PiiEndToEndTest {
     }
   }
 
+  /** A Responses call: instructions and input are redacted (the mock echoes what it got), the answer restored. */
+  @Test
+  void aResponsesCallsInputIsRedactedAndItsAnswerRestored() throws Exception {
+    try (RecLlmGateway gw = start(PII, null)) {
+      String body = """
+          {"model":"mock:echo","instructions":"Reply to jane.doe@example.com","input":[
+            {"role":"user","content":[{"type":"input_text","text":"Mail jane.doe@example.com, card 4111 1111 1111 1111"}]}]}
+          """;
+      HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+              + gw.port() + "/v1/responses")).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+      assertThat(Json.MAPPER.readTree(resp.body()).at("/output/0/content/0/text").asText())
+          .as("the mock saw the masked card; the email is restored").isEqualTo("Mail jane.doe@example.com, card [CARD]");
+
+      HttpResponse<String> blocked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+              + gw.port() + "/v1/responses")).header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"mock:echo\",\"input\":\"SSN 123-45-6789\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(blocked.statusCode()).isEqualTo(400);
+      JsonNode error = Json.MAPPER.readTree(blocked.body()).get("error");
+      assertThat(error.get("code").asText()).isEqualTo("pii_detected");
+      assertThat(error.get("param").asText()).isEqualTo("input");
+    }
+  }
+
   @Test
   void aStreamedAnswerIsRestoredByTheRealMockProvider() throws Exception {
     try (RecLlmGateway gw = start(PII, null)) {

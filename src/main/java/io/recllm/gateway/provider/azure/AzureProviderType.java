@@ -61,6 +61,6 @@ public final class AzureProviderType implements ProviderType<AzureSettings> {
     } else {
       api.auth(null).header("authorization", "Bearer " + s.entraToken());
     }
-    return new OpenAiClient(api.build(), new AzureRoute(s), AzureStream::new);
+    return new OpenAiClient(api.build(), new AzureRoute(s), AzureStream::new, true);
   }
 }

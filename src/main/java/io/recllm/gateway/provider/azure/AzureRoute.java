@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Azure's two URL shapes: {@code /openai/deployments/{deployment}/chat/completions?api-version=...}, and
- * {@code /openai/v1/chat/completions} (the same for {@code /embeddings} and {@code /completions}; no version, the deployment named in the body's {@code model}) when
+ * {@code /openai/v1/chat/completions} (the same for {@code /embeddings}, {@code /completions} and {@code /responses}; no version, the deployment named in the body's {@code model}) when
  * {@code api_version} is absent or {@code v1}. The body names the deployment in both: the deployments
- * API ignores it, the v1 API needs it.
+ * API ignores it, the v1 API needs it. The Responses API with a version is {@code /openai/responses?api-version=...}.
  */
 final class AzureRoute implements OpenAiClient.Route {
 
@@ -29,6 +29,8 @@ final class AzureRoute implements OpenAiClient.Route {
   @Override
   public String path(String operation, String model) {
     if (query == null) return "/openai/v1" + operation;
+    // the Responses API has no deployment in its path: the body's model names it
+    if (operation.startsWith("/responses")) return "/openai" + operation + query;
     return "/openai/deployments/" + upstreamModel(model) + operation + query;
   }
 

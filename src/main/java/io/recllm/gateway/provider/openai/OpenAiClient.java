@@ -11,13 +11,16 @@ import io.recllm.gateway.provider.ChatChunk;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
 import io.recllm.gateway.provider.ProviderClient;
+import io.recllm.gateway.provider.ResponsesTranslation;
 import io.recllm.gateway.provider.SseEvent;
 import io.recllm.gateway.provider.StreamTranslator;
 import io.recllm.gateway.provider.UpstreamApi;
 import io.recllm.gateway.provider.UpstreamHttp;
 import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -47,17 +50,25 @@ public final class OpenAiClient implements ProviderClient {
   }
 
   private static final String PATH = "/chat/completions";
+  private static final String RESPONSES = "/responses";
 
   private final UpstreamApi api;
   private final ProviderConfig config;
   private final Route route;
   private final UnaryOperator<StreamTranslator> streams;
+  private final boolean responsesApi;
 
+  /** A server that speaks chat only (the presets): {@code /v1/responses} is translated to chat. */
   public OpenAiClient(UpstreamHttp http) {
+    this(http, false);
+  }
+
+  /** @param responsesApi whether the server has OpenAI's Responses API, to pass {@code /v1/responses} to it */
+  public OpenAiClient(UpstreamHttp http, boolean responsesApi) {
     this(UpstreamApi.builder(http,
             (status, body, retryAfter) -> OpenAiErrors.fromResponse(http.config().name(), status, body, retryAfter))
         .auth(UpstreamApi.AuthHeader.bearer())
-        .build(), Route.OPENAI, UnaryOperator.identity());
+        .build(), Route.OPENAI, UnaryOperator.identity(), responsesApi);
   }
 
   /**
@@ -65,10 +76,15 @@ public final class OpenAiClient implements ProviderClient {
    * {@code streams} may wrap the pass-through translator to smooth the API's own stream quirks.
    */
   public OpenAiClient(UpstreamApi api, Route route, UnaryOperator<StreamTranslator> streams) {
+    this(api, route, streams, false);
+  }
+
+  public OpenAiClient(UpstreamApi api, Route route, UnaryOperator<StreamTranslator> streams, boolean responsesApi) {
     this.api = api;
     this.config = api.config();
     this.route = route;
     this.streams = streams;
+    this.responsesApi = responsesApi;
   }
 
   @Override
@@ -101,6 +117,55 @@ public final class OpenAiClient implements ProviderClient {
   @Override
   public Future<ChatStream> streamCompletions(String model, ObjectNode request) {
     return sse("/completions", model, request);
+  }
+
+  /**
+   * Passed through to {@code /responses} when the server has the Responses API: the client's body with
+   * only the model name replaced, the answer's bytes as sent; usage from its {@code usage}.
+   */
+  @Override
+  public Future<ChatResult> responses(String model, ObjectNode request, MultiMap headers) {
+    if (!responsesApi) return ProviderClient.super.responses(model, request, headers);
+    api.requireKey();
+    return api.postJson(route.path(RESPONSES, model), responsesBody(request, model, false), (resp, buf) -> {
+      ObjectNode parsed = api.parseObject(buf, o -> "response".equals(o.path("object").asText()), "a response object");
+      return new ChatResult(parsed, ResponsesTranslation.usageOf(parsed.get("usage")), resp.header("x-request-id"), buf);
+    });
+  }
+
+  /** The upstream's events untouched, each as a chunk holding its data; usage is read from {@code response.completed}. */
+  @Override
+  public Future<ChatStream> streamResponses(String model, ObjectNode request, MultiMap headers) {
+    if (!responsesApi) return ProviderClient.super.streamResponses(model, request, headers);
+    api.requireKey();
+    return api.postStream(route.path(RESPONSES, model), responsesBody(request, model, true),
+        resp -> Future.succeededFuture(new UpstreamSseStream(resp, new ResponsesPassThrough(config.name()))));
+  }
+
+  @Override
+  public Future<ChatResult> storedResponse(HttpMethod method, String path) {
+    if (!responsesApi) return ProviderClient.super.storedResponse(method, path);
+    api.requireKey();
+    int q = path.indexOf('?');
+    String upstreamPath = route.path(q < 0 ? path : path.substring(0, q), null);
+    if (q >= 0) upstreamPath += (upstreamPath.contains("?") ? "&" : "?") + path.substring(q + 1);
+    return api.send(method, upstreamPath, method == HttpMethod.POST ? Buffer.buffer("{}") : null, (resp, buf) -> {
+      ObjectNode parsed = api.parseObject(buf, o -> true, "a JSON object");
+      return new ChatResult(parsed, TokenUsage.NONE, resp.header("x-request-id"), buf);
+    });
+  }
+
+  private Buffer responsesBody(ObjectNode request, String model, boolean stream) {
+    String upstreamModel = route.upstreamModel(model);
+    if (request instanceof RawJsonObject raw && raw.raw() != null && upstreamModel.equals(request.path("model").asText(null))
+        && (!stream || request.path("stream").asBoolean(false))) {
+      return raw.raw(); // the client's own bytes: nothing to change
+    }
+    ObjectNode body = request.objectNode();
+    body.setAll(request); // shallow: the client's nodes are shared, never modified
+    body.put("model", upstreamModel);
+    if (stream) body.put("stream", true);
+    return UpstreamHttp.encode(body);
   }
 
   private Future<ChatResult> unary(String operation, String model, ObjectNode request, String what) {
@@ -158,6 +223,48 @@ public final class OpenAiClient implements ProviderClient {
     if (!model.equals(request.path("model").asText(null))) return null;
     if (stream && !request.path("stream_options").path("include_usage").asBoolean(false)) return null;
     return raw.raw();
+  }
+
+  /**
+   * Responses API events go out as they came. An {@code error} event fails the stream; a stream that
+   * ends without {@code response.completed}, {@code .incomplete} or {@code .failed} was cut off.
+   */
+  static final class ResponsesPassThrough implements StreamTranslator {
+    private final String provider;
+    private boolean finished;
+    private boolean any;
+
+    ResponsesPassThrough(String provider) {
+      this.provider = provider;
+    }
+
+    @Override
+    public void onEvent(SseEvent event, Consumer<ChatChunk> out) {
+      String data = event.data();
+      if (data.equals("[DONE]")) return; // not OpenAI's, but some compatible servers end so
+      ChatChunk chunk;
+      try {
+        chunk = ChatChunk.parse(data);
+      } catch (IllegalArgumentException e) {
+        throw new GatewayException.ProviderFailure("bad_upstream_stream",
+            "Provider \"" + provider + "\" sent a stream event that is not a JSON object", 200, false, e);
+      }
+      String type = chunk.json().path("type").asText("");
+      if (type.equals("error")) throw OpenAiErrors.fromResponse(provider, 500, "{\"error\":" + data + "}", null);
+      if (type.equals("response.completed") || type.equals("response.incomplete") || type.equals("response.failed")) {
+        finished = true;
+      }
+      any = true;
+      out.accept(chunk);
+    }
+
+    @Override
+    public void onEnd(Consumer<ChatChunk> out) {
+      if (finished) return;
+      throw GatewayException.ProviderFailure.truncated(any
+          ? "Provider \"" + provider + "\" ended the stream before response.completed"
+          : "Provider \"" + provider + "\" ended the stream without sending anything", !any);
+    }
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code type: openai}: OpenAI and every OpenAI-compatible server; no settings beyond the common ones.
- * It brings the presets ({@code groq}, {@code ollama}, ...) of {@link OpenAiPreset#ALL}.
+ * {@code /v1/responses} passes through to the server's own Responses API. It brings the presets ({@code groq}, {@code ollama}, ...) of {@link OpenAiPreset#ALL}.
  */
 public final class OpenAiProviderType implements ProviderType<Void> {
 
@@ -26,6 +26,6 @@ public final class OpenAiProviderType implements ProviderType<Void> {
 
   @Override
   public ProviderClient create(ProviderConfig config, Void settings, ProviderContext context) {
-    return new OpenAiClient(context.upstream(config));
+    return new OpenAiClient(context.upstream(config), true);
   }
 }

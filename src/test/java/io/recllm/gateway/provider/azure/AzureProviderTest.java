@@ -69,6 +69,27 @@ class AzureProviderTest {
     assertThat(answer.path("choices").get(0).path("content_filter_results").has("protected_material_text")).isTrue();
   }
 
+  /** The Responses API has no deployment in its versioned path; the body's model names the deployment. */
+  @Test
+  void responsesGoToTheVersionedResponsesPathWithTheDeploymentInTheBody() throws Exception {
+    gateway(", api_key: \"${AZURE_OPENAI_API_KEY}\", api_version: \"2025-04-01-preview\", deployments: { gpt-5.4: my-gpt5-deployment }");
+    String body = Fixtures.read("azure/responses_v1.json");
+    upstream.respondJson(200, body);
+    HttpResponse<String> r = gw.post("/v1/responses", "{\"model\":\"azure:gpt-5.4\",\"input\":\"Hi\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    FakeUpstream.Received sent = upstream.lastRequest();
+    assertThat(sent.path()).isEqualTo("/openai/responses");
+    assertThat(sent.query()).isEqualTo("api-version=2025-04-01-preview");
+    assertThat(Json.MAPPER.readTree(sent.body()).path("model").asText()).isEqualTo("my-gpt5-deployment");
+    assertThat(gw.recordFor(r).usage().promptTokens()).isEqualTo(18);
+
+    HttpResponse<String> got = gw.get("/v1/responses/resp_1?provider=azure&include[]=x");
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(upstream.lastRequest().method()).isEqualTo("GET");
+    assertThat(upstream.lastRequest().path()).isEqualTo("/openai/responses/resp_1");
+    assertThat(upstream.lastRequest().query()).isEqualTo("api-version=2025-04-01-preview&include[]=x");
+  }
+
   @Test
   void aModelWithoutAMappingIsItsOwnDeployment() throws Exception {
     gateway(", api_key: \"${AZURE_OPENAI_API_KEY}\", api_version: \"2024-10-21\", deployments: { gpt-4o: my-gpt4o-deployment }");
