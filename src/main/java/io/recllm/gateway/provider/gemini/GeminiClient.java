@@ -1,11 +1,15 @@
 package io.recllm.gateway.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.core.TokenUsage;
 import io.recllm.gateway.error.GatewayException;
+import io.recllm.gateway.json.Json;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.EmbeddingsTranslation;
 import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.provider.ProviderCounters;
 import io.recllm.gateway.provider.UpstreamApi;
@@ -13,6 +17,9 @@ import io.recllm.gateway.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Gemini behind the OpenAI chat format: the pure {@link GeminiMapper}, {@link GeminiStreamTranslator}
@@ -65,6 +72,76 @@ public final class GeminiClient implements ProviderClient {
     Buffer body = UpstreamHttp.encode(GeminiMapper.toGeminiRequest(request, bareModel(model)));
     return auth().compose(headers -> api.postSse(path, headers, body,
         () -> new GeminiStreamTranslator(bareModel(model), System.currentTimeMillis() / 1000).plumbing()));
+  }
+
+  /**
+   * Gemini API: one string to {@code :embedContent}, an array to {@code :batchEmbedContents}; Vertex AI:
+   * {@code :predict}, one text per call (Gemini embedding models on Vertex take one instance per request).
+   * {@code dimensions} is {@code outputDimensionality}; {@code task_type} (e.g. RETRIEVAL_QUERY), a field of
+   * Gemini's own, goes on as {@code taskType}. The Gemini API reports no token count for embeddings, so its
+   * usage is the gateway tokenizer's estimate; Vertex counts tokens per text.
+   */
+  @Override
+  public Future<ChatResult> embeddings(String model, ObjectNode request) {
+    EmbeddingsTranslation.Request r = EmbeddingsTranslation.read(request, config.name(), Set.of("task_type"));
+    String bare = bareModel(model);
+    String taskType = r.text("task_type", null);
+    if (vertex != null) {
+      return auth().compose(headers -> EmbeddingsTranslation.each(r.inputs(), text -> {
+        ObjectNode body = Json.object();
+        ObjectNode instance = body.putArray("instances").addObject().put("content", text);
+        if (taskType != null) instance.put("task_type", taskType);
+        if (r.dimensions() != null) body.putObject("parameters").put("outputDimensionality", r.dimensions());
+        return api.postJson(path(model, ":predict"), headers, UpstreamHttp.encode(body), (resp, buf) -> {
+          ObjectNode answer = api.parseObject(buf, o -> o.path("predictions").path(0).path("embeddings").path("values").isArray(),
+              "a Vertex AI embeddings answer");
+          return answer.path("predictions").get(0).get("embeddings");
+        });
+      })).map(results -> {
+        List<JsonNode> vectors = new ArrayList<>(results.size());
+        long tokens = 0;
+        for (JsonNode e : results) {
+          vectors.add(e.get("values"));
+          JsonNode count = e.path("statistics").get("token_count");
+          tokens = tokens < 0 || count == null ? -1 : tokens + count.asLong();
+        }
+        TokenUsage usage = EmbeddingsTranslation.counted(tokens, r.inputs());
+        return new ChatResult(EmbeddingsTranslation.answer(bare, vectors, r.base64(), usage), usage, null);
+      });
+    }
+    boolean one = r.single();
+    ObjectNode body = Json.object();
+    if (one) {
+      embedRequest(body, bare, r.inputs().get(0), r.dimensions(), taskType);
+    } else {
+      ArrayNode requests = body.putArray("requests");
+      for (String text : r.inputs()) embedRequest(requests.addObject(), bare, text, r.dimensions(), taskType);
+    }
+    String path = path(model, one ? ":embedContent" : ":batchEmbedContents");
+    return auth().compose(headers -> api.postJson(path, headers, UpstreamHttp.encode(body), (resp, buf) -> {
+      ObjectNode answer = api.parseObject(buf, o -> one ? o.path("embedding").path("values").isArray()
+          : o.path("embeddings").isArray() && o.path("embeddings").size() == r.inputs().size(), "a Gemini embeddings answer");
+      List<JsonNode> vectors = new ArrayList<>();
+      if (one) vectors.add(answer.path("embedding").get("values"));
+      else for (JsonNode e : answer.get("embeddings")) vectors.add(e.path("values"));
+      for (JsonNode v : vectors) {
+        if (!v.isArray()) {
+          throw new GatewayException.ProviderFailure("bad_upstream_response",
+              "Provider \"" + config.name() + "\" answered with an embedding without values", 200, false, null);
+        }
+      }
+      JsonNode counted = answer.path("usageMetadata").get("promptTokenCount");
+      TokenUsage usage = EmbeddingsTranslation.counted(counted == null ? -1 : counted.asLong(), r.inputs());
+      return new ChatResult(EmbeddingsTranslation.answer(bare, vectors, r.base64(), usage), usage, null);
+    }));
+  }
+
+  /** One EmbedContentRequest; batchEmbedContents wants the model named in each as well as in the URL. */
+  private static void embedRequest(ObjectNode into, String model, String text, Integer dimensions, String taskType) {
+    into.put("model", "models/" + model);
+    into.putObject("content").putArray("parts").addObject().put("text", text);
+    if (taskType != null) into.put("taskType", taskType);
+    if (dimensions != null) into.put("outputDimensionality", dimensions);
   }
 
   private Future<MultiMap> auth() {
