@@ -90,6 +90,15 @@ class BedrockEmbeddingsTest {
     });
   }
 
+  /** The SDK's call with the usage record of exactly that call (a previous test's may still arrive). */
+  record Answer(CreateEmbeddingResponse body, UsageRecord record) {}
+
+  static Answer embed(EmbeddingCreateParams params) throws InterruptedException {
+    var raw = sdk.embeddings().withRawResponse().create(params);
+    CreateEmbeddingResponse body = raw.parse();
+    return new Answer(body, gw.recordFor(raw.headers().values("x-request-id").get(0)));
+  }
+
   static JsonNode fixture(String name) throws IOException {
     return Json.MAPPER.readTree(Fixtures.read("bedrock/" + name));
   }
@@ -98,16 +107,17 @@ class BedrockEmbeddingsTest {
   @Test
   void titanThroughTheSdk() throws Exception {
     answer("/model/amazon.titan-embed-text-v2%3A0/invoke", body -> Fixtures.read("bedrock/invoke_model_titan_embed_v2.json"), "4");
-    CreateEmbeddingResponse r = sdk.embeddings().create(EmbeddingCreateParams.builder().model(TITAN)
+    Answer a = embed(EmbeddingCreateParams.builder().model(TITAN)
         .input("Test embedding dimensions").dimensions(256)
         .putAdditionalBodyProperty("normalize", JsonValue.from(true)).build());
+    CreateEmbeddingResponse r = a.body();
     assertThat(Json.MAPPER.readTree(upstream.lastRequest().body())).isEqualTo(fixture("invoke_model_titan_embed_v2.request.json"));
     JsonNode want = fixture("invoke_model_titan_embed_v2.json").get("embedding");
     List<Float> got = r.data().get(0).embedding();
     assertThat(got).hasSize(256);
     for (int i = 0; i < 256; i++) assertThat(got.get(i)).isEqualTo(want.get(i).floatValue());
     assertThat(r.usage().promptTokens()).isEqualTo(4);
-    UsageRecord rec = gw.awaitRecords(1).get(0);
+    UsageRecord rec = a.record();
     assertThat(rec.endpoint()).isEqualTo("embeddings");
     assertThat(rec.usage().promptTokens()).isEqualTo(4);
     assertThat(rec.usage().estimated()).isFalse();
@@ -151,16 +161,17 @@ class BedrockEmbeddingsTest {
   @Test
   void cohereThroughTheSdkAndGolden() throws Exception {
     answer("/model/cohere.embed-english-v3/invoke", body -> Fixtures.read("bedrock/invoke_model_cohere_embed_v3.json"), "4");
-    CreateEmbeddingResponse r = sdk.embeddings().create(EmbeddingCreateParams.builder().model(COHERE)
+    Answer a = embed(EmbeddingCreateParams.builder().model(COHERE)
         .inputOfArrayOfStrings(List.of("Test input type setting"))
         .putAdditionalBodyProperty("input_type", JsonValue.from("classification"))
         .putAdditionalBodyProperty("truncate", JsonValue.from("NONE")).build());
+    CreateEmbeddingResponse r = a.body();
     assertThat(Json.MAPPER.readTree(upstream.lastRequest().body())).isEqualTo(fixture("invoke_model_cohere_embed_v3.request.json"));
     JsonNode want = fixture("invoke_model_cohere_embed_v3.json").at("/embeddings/0");
     assertThat(r.data().get(0).embedding()).hasSize(1024);
     assertThat(r.data().get(0).embedding().get(1023)).isEqualTo(want.get(1023).floatValue());
     assertThat(r.usage().promptTokens()).isEqualTo(4);
-    UsageRecord rec = gw.awaitRecords(1).get(0);
+    UsageRecord rec = a.record();
     assertThat(rec.costUsdExact()).isEqualByComparingTo("0.0000004"); // 4 tokens at USD 0.10 per 1M
 
     HttpResponse<String> resp = gw.post("/v1/embeddings", "{\"model\":\"" + COHERE + "\",\"input\":[\"Test input type setting\"],"

@@ -108,6 +108,15 @@ class GeminiEmbeddingsTest {
     });
   }
 
+  /** The SDK's call with the usage record of exactly that call (a previous test's may still arrive). */
+  record Answer(CreateEmbeddingResponse body, UsageRecord record) {}
+
+  static Answer embed(EmbeddingCreateParams params) throws InterruptedException {
+    var raw = sdk.embeddings().withRawResponse().create(params);
+    CreateEmbeddingResponse body = raw.parse();
+    return new Answer(body, gw.recordFor(raw.headers().values("x-request-id").get(0)));
+  }
+
   static JsonNode fixtureValues(String fixture, String pointer) throws IOException {
     return Json.MAPPER.readTree(Fixtures.read("gemini/" + fixture)).at(pointer);
   }
@@ -116,8 +125,9 @@ class GeminiEmbeddingsTest {
   @Test
   void oneTextThroughTheSdkIsEmbedContent() throws Exception {
     answer("embedContent", "embed_content.constructed.json");
-    CreateEmbeddingResponse r = sdk.embeddings().create(EmbeddingCreateParams.builder()
+    Answer a = embed(EmbeddingCreateParams.builder()
         .model("gemini:gemini-embedding-001").input(TEXT).dimensions(768).build());
+    CreateEmbeddingResponse r = a.body();
     assertThat(upstream.lastRequest().body()).as("the recorded request, byte for byte")
         .isEqualTo(Fixtures.read("gemini/embed_content.constructed.request.json"));
     JsonNode want = fixtureValues("embed_content.constructed.json", "/embedding/values");
@@ -128,7 +138,7 @@ class GeminiEmbeddingsTest {
     assertThat(r.model()).isEqualTo("gemini-embedding-001");
     assertThat(r._additionalProperties()).containsKey("x_rec_llm");
 
-    UsageRecord rec = gw.awaitRecords(1).get(0);
+    UsageRecord rec = a.record();
     assertThat(rec.endpoint()).isEqualTo("embeddings");
     assertThat(rec.usage().estimated()).as("Gemini reports no token count for embeddings").isTrue();
     long tokens = rec.usage().promptTokens();
