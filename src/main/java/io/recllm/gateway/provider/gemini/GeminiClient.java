@@ -75,7 +75,8 @@ public final class GeminiClient implements ProviderClient {
   }
 
   /**
-   * Gemini API: one string to {@code :embedContent}, an array to {@code :batchEmbedContents}; Vertex AI:
+   * Gemini API: one string to {@code :embedContent}, an array to {@code :batchEmbedContents} (100 texts a
+   * call, several calls for more); Vertex AI:
    * {@code :predict}, one text per call (Gemini embedding models on Vertex take one instance per request).
    * {@code dimensions} is {@code outputDimensionality}; {@code task_type} (e.g. RETRIEVAL_QUERY), a field of
    * Gemini's own, goes on as {@code taskType}. The Gemini API reports no token count for embeddings, so its
@@ -95,53 +96,72 @@ public final class GeminiClient implements ProviderClient {
         return api.postJson(path(model, ":predict"), headers, UpstreamHttp.encode(body), (resp, buf) -> {
           ObjectNode answer = api.parseObject(buf, o -> o.path("predictions").path(0).path("embeddings").path("values").isArray(),
               "a Vertex AI embeddings answer");
-          return answer.path("predictions").get(0).get("embeddings");
+          JsonNode e = answer.path("predictions").get(0).get("embeddings");
+          return new Batch(List.of(e.get("values")), e.path("statistics").path("token_count").asLong(-1));
         });
-      })).map(results -> {
-        List<JsonNode> vectors = new ArrayList<>(results.size());
-        long tokens = 0;
-        for (JsonNode e : results) {
-          vectors.add(e.get("values"));
-          JsonNode count = e.path("statistics").get("token_count");
-          tokens = tokens < 0 || count == null ? -1 : tokens + count.asLong();
-        }
-        TokenUsage usage = EmbeddingsTranslation.counted(tokens, r.inputs());
-        return new ChatResult(EmbeddingsTranslation.answer(bare, vectors, r.base64(), usage), usage, null);
-      });
+      })).map(list -> embeddingsAnswer(bare, r, list));
     }
-    boolean one = r.single();
-    ObjectNode body = Json.object();
-    if (one) {
-      embedRequest(body, bare, r.inputs().get(0), r.dimensions(), taskType);
-    } else {
+    if (r.single()) {
+      ObjectNode body = embedRequest(Json.object(), bare, r.inputs().get(0), r.dimensions(), taskType);
+      return auth().compose(headers -> api.postJson(path(model, ":embedContent"), headers, UpstreamHttp.encode(body),
+          (resp, buf) -> {
+            ObjectNode answer = api.parseObject(buf, o -> o.path("embedding").path("values").isArray(), "a Gemini embeddings answer");
+            return new Batch(List.of(answer.path("embedding").get("values")), promptTokens(answer));
+          })).map(b -> embeddingsAnswer(bare, r, List.of(b)));
+    }
+    List<List<String>> batches = new ArrayList<>();
+    for (int i = 0; i < r.inputs().size(); i += BATCH_LIMIT) {
+      batches.add(r.inputs().subList(i, Math.min(r.inputs().size(), i + BATCH_LIMIT)));
+    }
+    return auth().compose(headers -> EmbeddingsTranslation.each(batches, texts -> {
+      ObjectNode body = Json.object();
       ArrayNode requests = body.putArray("requests");
-      for (String text : r.inputs()) embedRequest(requests.addObject(), bare, text, r.dimensions(), taskType);
+      for (String text : texts) embedRequest(requests.addObject(), bare, text, r.dimensions(), taskType);
+      return api.postJson(path(model, ":batchEmbedContents"), headers, UpstreamHttp.encode(body), (resp, buf) -> {
+        ObjectNode answer = api.parseObject(buf, o -> o.path("embeddings").isArray() && o.path("embeddings").size() == texts.size()
+            && allHaveValues(o.get("embeddings")), "a Gemini embeddings answer with " + texts.size() + " embeddings");
+        List<JsonNode> vectors = new ArrayList<>(texts.size());
+        for (JsonNode e : answer.get("embeddings")) vectors.add(e.get("values"));
+        return new Batch(vectors, promptTokens(answer));
+      });
+    })).map(list -> embeddingsAnswer(bare, r, list));
+  }
+
+  /** batchEmbedContents takes at most this many requests. */
+  static final int BATCH_LIMIT = 100;
+
+  /** The vectors of one upstream call, and the input tokens it reported (-1: none). */
+  private record Batch(List<JsonNode> vectors, long tokens) {}
+
+  private static boolean allHaveValues(JsonNode embeddings) {
+    for (JsonNode e : embeddings) if (!e.path("values").isArray()) return false;
+    return true;
+  }
+
+  /** A token count if the answer has one (the Gemini API has sent none for embeddings so far). */
+  private static long promptTokens(ObjectNode answer) {
+    JsonNode n = answer.path("usageMetadata").get("promptTokenCount");
+    return n != null && n.canConvertToLong() ? n.asLong() : -1;
+  }
+
+  private static ChatResult embeddingsAnswer(String model, EmbeddingsTranslation.Request r, List<Batch> batches) {
+    List<JsonNode> vectors = new ArrayList<>(r.inputs().size());
+    long tokens = 0;
+    for (Batch b : batches) {
+      vectors.addAll(b.vectors());
+      tokens = tokens < 0 || b.tokens() < 0 ? -1 : tokens + b.tokens();
     }
-    String path = path(model, one ? ":embedContent" : ":batchEmbedContents");
-    return auth().compose(headers -> api.postJson(path, headers, UpstreamHttp.encode(body), (resp, buf) -> {
-      ObjectNode answer = api.parseObject(buf, o -> one ? o.path("embedding").path("values").isArray()
-          : o.path("embeddings").isArray() && o.path("embeddings").size() == r.inputs().size(), "a Gemini embeddings answer");
-      List<JsonNode> vectors = new ArrayList<>();
-      if (one) vectors.add(answer.path("embedding").get("values"));
-      else for (JsonNode e : answer.get("embeddings")) vectors.add(e.path("values"));
-      for (JsonNode v : vectors) {
-        if (!v.isArray()) {
-          throw new GatewayException.ProviderFailure("bad_upstream_response",
-              "Provider \"" + config.name() + "\" answered with an embedding without values", 200, false, null);
-        }
-      }
-      JsonNode counted = answer.path("usageMetadata").get("promptTokenCount");
-      TokenUsage usage = EmbeddingsTranslation.counted(counted == null ? -1 : counted.asLong(), r.inputs());
-      return new ChatResult(EmbeddingsTranslation.answer(bare, vectors, r.base64(), usage), usage, null);
-    }));
+    TokenUsage usage = EmbeddingsTranslation.counted(tokens, r.inputs());
+    return new ChatResult(EmbeddingsTranslation.answer(model, vectors, r.base64(), usage), usage, null);
   }
 
   /** One EmbedContentRequest; batchEmbedContents wants the model named in each as well as in the URL. */
-  private static void embedRequest(ObjectNode into, String model, String text, Integer dimensions, String taskType) {
+  private static ObjectNode embedRequest(ObjectNode into, String model, String text, Integer dimensions, String taskType) {
     into.put("model", "models/" + model);
     into.putObject("content").putArray("parts").addObject().put("text", text);
     if (taskType != null) into.put("taskType", taskType);
     if (dimensions != null) into.put("outputDimensionality", dimensions);
+    return into;
   }
 
   private Future<MultiMap> auth() {

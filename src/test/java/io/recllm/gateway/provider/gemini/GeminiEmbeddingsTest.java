@@ -178,6 +178,37 @@ class GeminiEmbeddingsTest {
     assertThat(r.data().get(1).embedding()).containsExactly(0.75f, 1.0f);
   }
 
+  /** batchEmbedContents takes 100 requests: 150 texts are two calls, answered as one list in input order. */
+  @Test
+  void moreThanABatchIsSeveralCallsInOrder() throws Exception {
+    upstream.respond((req, b) -> {
+      StringBuilder out = new StringBuilder("{\"embeddings\":[");
+      try {
+        JsonNode requests = Json.MAPPER.readTree(b.toString()).get("requests");
+        for (int i = 0; i < requests.size(); i++) {
+          if (i > 0) out.append(',');
+          out.append("{\"values\":[").append(requests.get(i).at("/content/parts/0/text").asText().substring(1)).append("]}");
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      req.response().putHeader("content-type", "application/json").end(out.append("]}").toString());
+    });
+    StringBuilder input = new StringBuilder("[");
+    for (int i = 0; i < 150; i++) input.append(i > 0 ? "," : "").append("\"t").append(i).append('"');
+    HttpResponse<String> resp = gw.post("/v1/embeddings", "{\"model\":\"gemini:gemini-embedding-001\",\"input\":" + input
+        + "],\"encoding_format\":\"float\"}");
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    assertThat(upstream.requests()).extracting(r -> Json.MAPPER.readTree(r.body()).get("requests").size())
+        .containsExactlyInAnyOrder(100, 50);
+    JsonNode data = Json.MAPPER.readTree(resp.body()).get("data");
+    assertThat(data).hasSize(150);
+    for (int i = 0; i < 150; i++) {
+      assertThat(data.get(i).get("index").asInt()).isEqualTo(i);
+      assertThat(data.get(i).at("/embedding/0").asInt()).isEqualTo(i);
+    }
+  }
+
   @Test
   void taskTypeGoesOnAsGeminisOwnField() throws Exception {
     answer("embedContent", "embed_content.constructed.json");
