@@ -15,7 +15,7 @@ out = {"last_updated": src.get("last_updated")}
 for key, entry in src.items():
     if not isinstance(entry, dict) or entry.get("litellm_provider") not in PROVIDERS:
         continue
-    if entry.get("mode") not in ("chat", "responses"):
+    if entry.get("mode") not in ("chat", "responses", "embedding"):
         continue
     out[key] = {k: v for k, v in entry.items() if k in KEEP or ("cost" in k and isinstance(v, (int, float)))}
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "published_prices.json"), "w") as f:

@@ -151,9 +151,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private void respond(HttpServerResponse response, Call call, ChatResult result) {
     CallOutcome outcome = services.outcome();
     TokenUsage usage = result.usage();
-    if (endpoint == Endpoint.CHAT && sentNoUsage(result)) {
+    if (sentNoUsage(result)) {
       // recorded as estimated; the client's body stays as the upstream sent it, without a usage object
-      usage = TokenCounter.estimate(call.body().get("messages"), result.body().get("choices"));
+      usage = switch (endpoint) {
+        case EMBEDDINGS -> TokenCounter.estimateEmbeddings(call.body().get("input"));
+        case COMPLETIONS -> TokenCounter.estimateCompletion(call.body().get("prompt"), result.body().get("choices"));
+        default -> TokenCounter.estimate(call.body().get("messages"), result.body().get("choices"));
+      };
     }
     String responseModel = result.responseModel();
     Cost cost = outcome.cost(call, responseModel, usage, result.body().path("service_tier").asText(null));

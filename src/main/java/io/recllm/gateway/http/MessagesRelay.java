@@ -20,7 +20,8 @@ import io.vertx.ext.web.RoutingContext;
  * One streamed {@code /v1/messages} call to the client as Anthropic's SSE: {@code event: <type>} and
  * {@code data: <json>} per event, each event's data exactly as the provider sent it (an anthropic
  * provider) or as the translation built it. Usage comes from {@code message_start} and
- * {@code message_delta}, as Anthropic reports it. Failures before the first byte are an Anthropic error
+ * {@code message_delta}, as Anthropic reports it; {@code message_stop} gets the gateway's {@code x_rec_llm}
+ * member, the stream's one addition. Failures before the first byte are an Anthropic error
  * body; after it, an {@code event: error}.
  */
 final class MessagesRelay {
@@ -37,6 +38,8 @@ final class MessagesRelay {
   private final ObjectNode usage = Json.object(); // Anthropic's usage fields as last reported
   private String responseModel;
   private String stopReason;
+  private Cost stopCost; // what message_stop's x_rec_llm said, recorded alike
+  private long stopLatencyMs;
   private final StringBuilder responseText;
 
   MessagesRelay(GatewayServices services, RoutingContext ctx, Call call, Drain.InFlight inFlight) {
@@ -86,7 +89,27 @@ final class MessagesRelay {
       default -> { }
     }
     String data = event.raw() != null ? event.raw() : json.toString();
+    if (type.equals("message_stop")) data = withExtension(data, json);
     write(Buffer.buffer("event: " + type + "\ndata: " + data + "\n\n"));
+  }
+
+  /**
+   * The one addition to a Messages stream: {@code message_stop}, the last event, carries the call's
+   * {@code x_rec_llm} (cost, latency, time to first token) as an extra member, as the usage chunk does on
+   * chat streams. The call is complete there, so cost and latency are final; SDKs keep unknown members of
+   * an event. The call is recorded with the same figures at the stream's end.
+   */
+  private String withExtension(String data, ObjectNode json) {
+    TokenUsage u = usage();
+    stopCost = outcome.cost(call, responseModel, u, null);
+    stopLatencyMs = CallOutcome.elapsedMs(call);
+    ObjectNode ext = outcome.extension(call, stopCost, stopLatencyMs, ttftMs());
+    if (ext == null) return data;
+    String spliced = ResponseBodies.withMember(data, "x_rec_llm", ext);
+    if (spliced != null) return spliced;
+    ObjectNode copy = json.deepCopy(); // an upstream gateway's own x_rec_llm: ours replaces it
+    copy.set("x_rec_llm", ext);
+    return copy.toString();
   }
 
   private void write(Buffer b) {
@@ -112,10 +135,11 @@ final class MessagesRelay {
     if (finished) return;
     finished = true;
     TokenUsage u = usage();
-    Cost cost = outcome.cost(call, responseModel, u, null);
+    Cost cost = stopCost != null ? stopCost : outcome.cost(call, responseModel, u, null);
+    long latencyMs = stopCost != null ? stopLatencyMs : CallOutcome.elapsedMs(call);
     if (!headersSent) write(Buffer.buffer());
     response.end();
-    outcome.succeeded(call, responseModel, u, cost, CallOutcome.elapsedMs(call), ttftMs(), stopReason, responseText);
+    outcome.succeeded(call, responseModel, u, cost, latencyMs, ttftMs(), stopReason, responseText);
     inFlight.done();
   }
 

@@ -68,6 +68,42 @@ public final class TokenCounter {
     return new TokenUsage(prompt, completionTokens, prompt + completionTokens, 0, 0, 0, true);
   }
 
+  /**
+   * Usage of an embeddings answer whose upstream sent none, marked estimated: each input string counted
+   * with the tokenizer, and token-id arrays by their length (those are tokens already).
+   */
+  public static TokenUsage estimateEmbeddings(JsonNode input) {
+    long tokens = inputTokens(input);
+    return new TokenUsage(tokens, 0, tokens, 0, 0, 0, true);
+  }
+
+  /**
+   * Usage of a legacy completion whose upstream sent none, marked estimated: the prompt (a string, strings,
+   * or token ids) and every choice's {@code text}.
+   */
+  public static TokenUsage estimateCompletion(JsonNode prompt, JsonNode choices) {
+    long promptTokens = inputTokens(prompt);
+    TokenEstimate completion = new TokenEstimate();
+    if (choices != null && choices.isArray()) {
+      for (JsonNode choice : choices) completion.append(choice.path("text").asText(""));
+    }
+    long completionTokens = completion.tokens();
+    return new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens, 0, 0, 0, true);
+  }
+
+  /** A string, an array of strings, an array of token ids, or an array of such arrays. */
+  private static long inputTokens(JsonNode input) {
+    if (input == null || input.isNull()) return 0;
+    if (input.isTextual()) return count(input.asText());
+    if (input.isNumber()) return 1;
+    if (input.isArray()) {
+      long n = 0;
+      for (JsonNode item : input) n += inputTokens(item);
+      return n;
+    }
+    return count(input.toString());
+  }
+
   /** Text of an OpenAI message content: a string, or the text parts of an array. */
   public static String contentText(JsonNode content) {
     if (content == null || content.isNull()) return "";

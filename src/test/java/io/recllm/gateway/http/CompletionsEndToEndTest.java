@@ -3,6 +3,7 @@ package io.recllm.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -12,6 +13,7 @@ import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.usage.UsageRecord;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -140,5 +142,22 @@ class CompletionsEndToEndTest {
     HttpResponse<String> missing = gw.post("/v1/completions", "{\"model\":\"mock:any\"}");
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(missing.body()).contains("'prompt'");
+  }
+
+  /** Some compatible servers answer without usage: the call is recorded with the tokenizer's counts, marked estimated. */
+  @Test
+  void anAnswerWithoutUsageIsRecordedAsEstimated() throws Exception {
+    ObjectNode answer = (ObjectNode) Json.MAPPER.readTree(Fixtures.read("openai-completions/completion.json"));
+    answer.remove("usage");
+    upstream.respondJson(200, answer.toString());
+    HttpResponse<String> resp = gw.post("/v1/completions",
+        "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":[\"Say this is a test\",\"and again\"],\"max_tokens\":7}");
+    assertThat(resp.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(resp.body()).has("usage")).as("the body stays as the upstream sent it").isFalse();
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().promptTokens()).isEqualTo(TokenCounter.count("Say this is a test") + TokenCounter.count("and again"));
+    assertThat(r.usage().completionTokens()).isEqualTo(TokenCounter.count("\n\nThis is indeed a test"));
+    assertThat(r.costNanoUsd()).isPositive();
   }
 }

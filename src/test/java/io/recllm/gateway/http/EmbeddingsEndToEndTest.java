@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
@@ -13,6 +14,7 @@ import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
 import io.recllm.gateway.json.Json;
+import io.recllm.gateway.provider.TokenCounter;
 import io.recllm.gateway.usage.UsageRecord;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -151,5 +153,21 @@ class EmbeddingsEndToEndTest {
     assertThatThrownBy(() -> sdk.embeddings().create(EmbeddingCreateParams.builder()
         .model("anthropic:claude-sonnet-4-5").input("x").build()))
         .isInstanceOf(BadRequestException.class).hasMessageContaining("does not serve /v1/embeddings");
+  }
+
+  /** An OpenAI-compatible server that answers without usage: recorded with the tokenizer's count, marked estimated. */
+  @Test
+  void anAnswerWithoutUsageIsRecordedAsEstimated() throws Exception {
+    ObjectNode answer = (ObjectNode) Json.MAPPER.readTree(Fixtures.read("openai-embeddings/embeddings_float.derived.json"));
+    answer.remove("usage");
+    upstream.respondJson(200, answer.toString());
+    HttpResponse<String> resp = gw.post("/v1/embeddings",
+        "{\"model\":\"text-embedding-3-small\",\"input\":[\"hello world\",[1,2,3]],\"encoding_format\":\"float\"}");
+    assertThat(resp.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(resp.body()).has("usage")).as("the body stays as the upstream sent it").isFalse();
+    UsageRecord r = gw.recordFor(resp);
+    assertThat(r.usage().estimated()).isTrue();
+    assertThat(r.usage().promptTokens()).as("text counted, token ids taken as they are").isEqualTo(TokenCounter.count("hello world") + 3);
+    assertThat(r.costNanoUsd()).isPositive();
   }
 }

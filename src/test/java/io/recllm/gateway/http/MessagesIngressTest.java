@@ -13,6 +13,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStopEvent;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
@@ -144,8 +145,13 @@ class MessagesIngressTest {
         + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "authorization", "Bearer " + GATEWAY_KEY);
     assertThat(resp.statusCode()).isEqualTo(200);
     assertThat(resp.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
-    assertThat(resp.body()).isEqualTo(transcript);
+    JsonNode ext = extensionOfMessageStop(resp.body());
+    assertThat(withoutExtension(resp.body())).as("the upstream's bytes, but for x_rec_llm in message_stop").isEqualTo(transcript);
+    assertThat(ext.get("provider").asText()).isEqualTo("anthropic");
+    assertThat(ext.get("time_to_first_token_ms").asLong()).isNotNegative();
     UsageRecord r = gw.recordFor(resp);
+    assertThat(ext.get("cost_usd").decimalValue()).isEqualByComparingTo(r.costUsdExact()).isPositive();
+    assertThat(ext.get("latency_ms").asLong()).isEqualTo(r.latencyMs());
     assertThat(r.endpoint()).isEqualTo("messages");
     assertThat(r.usage().promptTokens()).isEqualTo(17);
     assertThat(r.usage().completionTokens()).isEqualTo(10);
@@ -156,10 +162,16 @@ class MessagesIngressTest {
   void sdkStreamAndToolsToAnthropic() {
     anthropic.respondSse(Fixtures.read("anthropic/stream_text.sse"), 0);
     MessageAccumulator acc = MessageAccumulator.create();
-    try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(params("anthropic:claude-sonnet-4-5").build())) {
-      s.stream().forEach(acc::accumulate);
-    }
+    RawMessageStopEvent stop = streamInto(acc, params("anthropic:claude-sonnet-4-5").build());
     assertThat(acc.message().content().get(0).asText().text()).isEqualTo("- Captain\n- Scoop");
+    assertThat(stop._additionalProperties()).as("the SDK keeps the gateway's member").containsKey("x_rec_llm");
+    assertThat(stop._additionalProperties().get("x_rec_llm").toString()).contains("cost_usd");
+
+    anthropic.respondSse(Fixtures.read("anthropic/stream_tool_use_parallel.sse"), 0);
+    MessageAccumulator tools = MessageAccumulator.create();
+    streamInto(tools, params("anthropic:claude-sonnet-4-5").addTool(weatherTool()).build());
+    assertThat(tools.message().stopReason()).hasValue(StopReason.TOOL_USE);
+    assertThat(tools.message().content()).filteredOn(ContentBlock::isToolUse).hasSize(2);
 
     anthropic.respondJson(200, Fixtures.read("anthropic/message_tool_use.json"));
     Message m = sdk.messages().create(params("anthropic:claude-sonnet-4-5").addTool(weatherTool()).build());
@@ -216,9 +228,8 @@ class MessagesIngressTest {
   void streamToOpenAiBecomesAnthropicEvents() throws Exception {
     openai.respondSse(Fixtures.read("openai/stream_text_include_usage.sse"), 0);
     MessageAccumulator acc = MessageAccumulator.create();
-    try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(params("openai:gpt-4o").build())) {
-      s.stream().forEach(acc::accumulate);
-    }
+    RawMessageStopEvent stop = streamInto(acc, params("openai:gpt-4o").build());
+    assertThat(stop._additionalProperties()).containsKey("x_rec_llm");
     Message m = acc.message();
     assertThat(m.content().get(0).asText().text()).isEqualTo("The capital of Mexico is Mexico City.");
     assertThat(m.stopReason()).hasValue(StopReason.END_TURN);
@@ -231,7 +242,8 @@ class MessagesIngressTest {
     openai.respondSse(Fixtures.read("openai/stream_text_include_usage.sse"), 0);
     HttpResponse<String> raw = gw.post("/v1/messages", "{\"model\":\"openai:gpt-4o\",\"max_tokens\":64,\"stream\":true,"
         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "x-api-key", GATEWAY_KEY);
-    golden("stream_text.sse", raw.body().replaceAll("\"id\":\"msg_[^\"]*\"", "\"id\":\"msg_ID\""));
+    assertThat(extensionOfMessageStop(raw.body()).get("provider").asText()).isEqualTo("openai");
+    golden("stream_text.sse", withoutExtension(raw.body()).replaceAll("\"id\":\"msg_[^\"]*\"", "\"id\":\"msg_ID\""));
   }
 
   @Test
@@ -294,6 +306,43 @@ class MessagesIngressTest {
     HttpResponse<String> overloaded = gw.post("/v1/messages", "{\"model\":\"anthropic:claude-sonnet-4-5\",\"max_tokens\":5,"
         + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "x-api-key", GATEWAY_KEY);
     assertThat(Json.MAPPER.readTree(overloaded.body()).path("error").path("type").asText()).isIn("overloaded_error", "api_error");
+  }
+
+  /** Streams a call through the SDK into {@code acc}; the message_stop event it parsed. */
+  private static RawMessageStopEvent streamInto(MessageAccumulator acc, MessageCreateParams params) {
+    RawMessageStopEvent[] stop = {null};
+    try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(params)) {
+      s.stream().forEach(e -> {
+        acc.accumulate(e);
+        if (e.isMessageStop()) stop[0] = e.asMessageStop();
+      });
+    }
+    assertThat(stop[0]).as("a message_stop event").isNotNull();
+    return stop[0];
+  }
+
+  private static final String EXTENSION = ",\"x_rec_llm\":";
+
+  /**
+   * The transcript without the gateway's one addition: the x_rec_llm member of message_stop's data, which
+   * must be the data's last member and must appear nowhere else.
+   */
+  static String withoutExtension(String sse) {
+    int at = sse.indexOf(EXTENSION);
+    assertThat(at).as("x_rec_llm in the stream").isPositive();
+    assertThat(sse.indexOf(EXTENSION, at + 1)).as("only once").isNegative();
+    int lineStart = sse.lastIndexOf('\n', at) + 1;
+    assertThat(sse.substring(sse.lastIndexOf("event: ", lineStart), lineStart)).isEqualTo("event: message_stop\n");
+    int lineEnd = sse.indexOf('\n', at);
+    int close = sse.lastIndexOf('}', lineEnd);
+    return sse.substring(0, at) + sse.substring(close);
+  }
+
+  static JsonNode extensionOfMessageStop(String sse) throws IOException {
+    int at = sse.indexOf(EXTENSION);
+    assertThat(at).isPositive();
+    int close = sse.lastIndexOf('}', sse.indexOf('\n', at));
+    return Json.MAPPER.readTree(sse.substring(at + EXTENSION.length(), close));
   }
 
   // ---- golden files

@@ -36,11 +36,11 @@ class PriceTableTest {
   @Test
   void everyRowParses() {
     assertThat(rows).filteredOn(PriceTableTest::openAiOrAnthropic).hasSize(157);
-    assertThat(rows).filteredOn(r -> r.provider().equals("bedrock")).hasSize(206);
+    assertThat(rows).filteredOn(r -> r.provider().equals("bedrock")).hasSize(212);
     assertThat(rows).filteredOn(r -> r.provider().equals("anthropic")).hasSize(35);
     assertThat(rows).filteredOn(r -> PRESETS.contains(r.provider())).hasSize(522)
         .extracting(PriceRow::provider).containsAll(PRESETS);
-    assertThat(rows).filteredOn(r -> r.provider().equals("gemini")).hasSize(25);
+    assertThat(rows).filteredOn(r -> r.provider().equals("gemini")).hasSize(28);
   }
 
   @Test

@@ -1,9 +1,13 @@
 package io.recllm.gateway.provider.bedrock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.config.ProviderConfig;
+import io.recllm.gateway.core.TokenUsage;
+import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
+import io.recllm.gateway.provider.EmbeddingsTranslation;
 import io.recllm.gateway.provider.ProviderClient;
 import io.recllm.gateway.provider.ProviderCounters;
 import io.recllm.gateway.provider.UpstreamApi;
@@ -11,6 +15,8 @@ import io.recllm.gateway.provider.UpstreamHttp;
 import io.recllm.gateway.provider.UpstreamSseStream;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -71,6 +77,66 @@ public final class BedrockClient implements ProviderClient {
           new BedrockStreamTranslator(completionId(resp.header("x-amzn-requestid")), model, now());
       return Future.succeededFuture(new UpstreamSseStream(resp, new BedrockStreamDecoder(translator)));
     });
+  }
+
+  /**
+   * Titan and Cohere text embedding models through InvokeModel ({@link BedrockEmbeddings}): one call per
+   * text for Titan, one per 96 texts for Cohere, signed like Converse. Usage is Bedrock's own count, the
+   * {@code x-amzn-bedrock-input-token-count} header (Titan also says {@code inputTextTokenCount}); the
+   * gateway tokenizer's estimate only when neither came. The models' own fields pass on: Cohere's
+   * {@code input_type} (default {@code search_document}) and {@code truncate}, Titan v2's {@code normalize}.
+   */
+  @Override
+  public Future<ChatResult> embeddings(String model, ObjectNode request) {
+    api.requireKey();
+    BedrockEmbeddings.Family family = BedrockEmbeddings.family(model);
+    boolean cohere = family == BedrockEmbeddings.Family.COHERE_V3 || family == BedrockEmbeddings.Family.COHERE_V4;
+    EmbeddingsTranslation.Request r = EmbeddingsTranslation.read(request, config.name(), BedrockEmbeddings.ownFields(family));
+    String path = BedrockMapper.invokePath(model);
+    Future<List<Part>> parts;
+    if (cohere) {
+      List<ObjectNode> bodies = new ArrayList<>();
+      for (List<String> batch : BedrockEmbeddings.batches(r.inputs())) {
+        bodies.add(BedrockEmbeddings.cohereRequest(family, batch, r.dimensions(), r.extra()));
+      }
+      parts = EmbeddingsTranslation.each(bodies, body -> api.postJson(path, UpstreamHttp.encode(body), (resp, buf) -> {
+        int expected = body.get("texts").size();
+        List<JsonNode> vectors = BedrockEmbeddings.cohereVectors(api.parseObject(buf, o -> true, "a Cohere embeddings answer"), expected);
+        if (vectors == null) throw badAnswer("a Cohere embeddings answer with " + expected + " vectors");
+        return new Part(vectors, tokenCount(resp.header("x-amzn-bedrock-input-token-count"), null));
+      }));
+    } else {
+      List<ObjectNode> bodies = new ArrayList<>();
+      for (String text : r.inputs()) bodies.add(BedrockEmbeddings.titanRequest(family, text, r.dimensions(), r.extra()));
+      parts = EmbeddingsTranslation.each(bodies, body -> api.postJson(path, UpstreamHttp.encode(body), (resp, buf) -> {
+        ObjectNode answer = api.parseObject(buf, o -> BedrockEmbeddings.titanVector(o) != null, "a Titan embeddings answer");
+        return new Part(List.of(BedrockEmbeddings.titanVector(answer)),
+            tokenCount(resp.header("x-amzn-bedrock-input-token-count"), answer.get("inputTextTokenCount")));
+      }));
+    }
+    return parts.map(list -> {
+      List<JsonNode> vectors = new ArrayList<>(r.inputs().size());
+      long tokens = 0;
+      for (Part p : list) {
+        vectors.addAll(p.vectors());
+        tokens = tokens < 0 || p.tokens() < 0 ? -1 : tokens + p.tokens();
+      }
+      TokenUsage usage = EmbeddingsTranslation.counted(tokens, r.inputs());
+      return new ChatResult(EmbeddingsTranslation.answer(model, vectors, r.base64(), usage), usage, null);
+    });
+  }
+
+  /** The vectors of one InvokeModel call and the input tokens Bedrock counted for it (-1: not said). */
+  private record Part(List<JsonNode> vectors, long tokens) {}
+
+  private static long tokenCount(String header, JsonNode body) {
+    if (header != null && header.trim().matches("\\d{1,15}")) return Long.parseLong(header.trim());
+    return body != null && body.canConvertToLong() ? body.asLong() : -1;
+  }
+
+  private GatewayException badAnswer(String what) {
+    return new GatewayException.ProviderFailure("bad_upstream_response",
+        "Provider \"" + config.name() + "\" answered with something that is not " + what, 200, false, null);
   }
 
   /** Converse answers carry no id; Bedrock's request id makes one a support case can be traced with. */

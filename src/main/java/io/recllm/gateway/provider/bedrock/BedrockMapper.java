@@ -48,6 +48,15 @@ public final class BedrockMapper {
    * outside RFC 3986's unreserved set percent-encoded, so an ARN's {@code :} and {@code /} stay in one segment.
    */
   public static String path(String model, boolean stream) {
+    return modelPath(model, stream ? "/converse-stream" : "/converse");
+  }
+
+  /** {@code /model/{modelId}/invoke}, the model's native API (embedding models), encoded as {@link #path}. */
+  public static String invokePath(String model) {
+    return modelPath(model, "/invoke");
+  }
+
+  private static String modelPath(String model, String operation) {
     StringBuilder out = new StringBuilder(model.length() + 24).append("/model/");
     for (byte b : model.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
@@ -58,7 +67,7 @@ public final class BedrockMapper {
         out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
       }
     }
-    return out.append(stream ? "/converse-stream" : "/converse").toString();
+    return out.append(operation).toString();
   }
 
   /**

@@ -23,6 +23,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.recllm.gateway.fakes.FakeUpstream;
 import io.recllm.gateway.fakes.Fixtures;
 import io.recllm.gateway.fakes.GatewayHarness;
@@ -54,7 +56,7 @@ class AzureClientsEndToEndTest {
   static void start() throws Exception {
     upstream = FakeUpstream.start();
     gw = GatewayHarness.start("providers:\n  azure: { type: azure, base_url: \"http://127.0.0.1:" + upstream.port()
-        + "\", api_key: \"${AZURE_OPENAI_API_KEY}\", api_version: \"2024-10-21\", deployments: { gpt-4o: my-gpt4o-deployment } }\n",
+        + "\", api_key: \"${AZURE_OPENAI_API_KEY}\", api_version: \"2024-10-21\", deployments: { gpt-4o: my-gpt4o-deployment, text-embedding-3-small: my-embedding-deployment } }\n",
         Map.of("AZURE_OPENAI_API_KEY", KEY));
     sdk = OpenAIOkHttpClient.builder().apiKey("sk-client-test-fake").baseUrl(gw.baseUrl() + "/v1").maxRetries(0).build();
   }
@@ -99,6 +101,32 @@ class AzureClientsEndToEndTest {
       Map.of("name", "get_user_country", "parameters", Map.of("type", "object", "properties", Map.of()))));
 
   // ---- the official OpenAI Java SDK
+
+  /** embeddings() to an Azure deployment: Azure's URL and key, the recorded OpenAI answer passed through. */
+  @Test
+  void sdkEmbeddingsGoToTheDeployment() throws Exception {
+    upstream.respond((req, b) -> {
+      boolean right = KEY.equals(req.getHeader("api-key"))
+          && req.path().equals("/openai/deployments/my-embedding-deployment/embeddings") && "api-version=2024-10-21".equals(req.query());
+      req.response().setStatusCode(right ? 200 : 404).putHeader("content-type", "application/json")
+          .end(right ? Fixtures.read("openai-embeddings/embeddings_base64_batch.json")
+              : "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment for this resource does not exist.\"}}");
+    });
+    CreateEmbeddingResponse r = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        .model("azure:text-embedding-3-small").inputOfArrayOfStrings(List.of("hello", "world")).build());
+    assertThat(r.data()).hasSize(2);
+    assertThat(r.data().get(1).embedding()).hasSize(1536);
+    assertThat(r.usage().promptTokens()).isEqualTo(2);
+    assertThat(r._additionalProperties()).containsKey("x_rec_llm");
+    UsageRecord rec = null;
+    for (long deadline = System.currentTimeMillis() + 10_000; rec == null && System.currentTimeMillis() < deadline; Thread.sleep(5)) {
+      rec = gw.records.stream().filter(x -> x.endpoint().equals("embeddings")).findFirst().orElse(null);
+    }
+    assertThat(rec).as("the embeddings call's record").isNotNull();
+    assertThat(rec.provider()).isEqualTo("azure");
+    assertThat(rec.costUsdExact()).isEqualByComparingTo("0.00000004"); // 2 tokens at USD 0.02 per 1M
+    gw.records.clear();
+  }
 
   @Test
   void sdkPlainCallKeepsAzuresFilterResultsAndIsPricedAsOpenAisModel() throws Exception {

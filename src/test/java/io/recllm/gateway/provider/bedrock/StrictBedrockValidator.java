@@ -34,6 +34,24 @@ final class StrictBedrockValidator {
 
   /** @return the problem, or null when Bedrock would accept the request */
   static String validate(String path, MultiMap headers, String body, String region, String keyId, String secret) {
+    String problem = signatureProblem(path, headers, body, region, keyId, secret);
+    if (problem != null) return problem;
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (Exception e) {
+      return "body is not JSON";
+    }
+    if (!json.path("messages").isArray() || json.path("messages").isEmpty()) return "no messages";
+    for (var it = json.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!CONVERSE_FIELDS.contains(field)) return "unknown Converse field '" + field + "'";
+    }
+    return null;
+  }
+
+  /** The signature and content type only, for a body that is not Converse's (InvokeModel's). */
+  static String signatureProblem(String path, MultiMap headers, String body, String region, String keyId, String secret) {
     String authorization = headers.get("authorization");
     if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 Credential=" + keyId + "/")) {
       return "no SigV4 authorization for " + keyId + ": " + authorization;
@@ -59,17 +77,6 @@ final class StrictBedrockValidator {
         .request().firstMatchingHeader("Authorization").orElse("");
     if (!expected.equals(authorization)) return "signature does not match the request received";
     if (!"application/json".equals(headers.get("content-type"))) return "content-type is not application/json";
-    JsonNode json;
-    try {
-      json = Json.MAPPER.readTree(body);
-    } catch (Exception e) {
-      return "body is not JSON";
-    }
-    if (!json.path("messages").isArray() || json.path("messages").isEmpty()) return "no messages";
-    for (var it = json.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (!CONVERSE_FIELDS.contains(field)) return "unknown Converse field '" + field + "'";
-    }
     return null;
   }
 }

@@ -178,4 +178,49 @@ class GeminiVertexTest {
     assertThat(error.get("message").asText()).contains("could not get a Vertex AI access token", "invalid_grant");
     assertThat(vertex.requests()).isEmpty();
   }
+
+  /**
+   * Embeddings on Vertex AI go to {@code :predict}, one text per call (Gemini embedding models there take
+   * one instance per request), and usage is Vertex's own token count. The answers are made here in the
+   * shape of Vertex's text-embedding prediction ({@code predictions[].embeddings.values} and
+   * {@code statistics.token_count}); no recording of it was available.
+   */
+  @Test
+  void embeddingsArePredictCallsWithVertexsTokenCounts() throws Exception {
+    vertex.respond((req, b) -> {
+      String problem = "Bearer ya29.fake-token-" + issued.get();
+      problem = problem.equals(req.headers().get("authorization")) ? null : "authorization must be " + problem;
+      String expected = "/v1/projects/test-project/locations/europe-west4/publishers/google/models/gemini-embedding-001:predict";
+      if (problem == null && !req.uri().equals(expected)) problem = "wrong URI " + req.uri();
+      JsonNode body = Json.MAPPER.createObjectNode();
+      try {
+        body = Json.MAPPER.readTree(b.toString());
+      } catch (Exception e) {
+        problem = "body is not JSON";
+      }
+      if (problem == null && body.path("instances").size() != 1) problem = "one instance per request";
+      if (problem != null) {
+        req.response().setStatusCode(400).putHeader("content-type", "application/json")
+            .end(StrictGeminiValidator.errorBody(problem));
+        return;
+      }
+      String text = body.at("/instances/0/content").asText();
+      req.response().putHeader("content-type", "application/json").end("{\"predictions\":[{\"embeddings\":{\"statistics\":"
+          + "{\"truncated\":false,\"token_count\":" + text.length() + "},\"values\":[" + text.length() + ".5,-0.25]}}]}");
+    });
+    var resp = gw.post("/v1/embeddings", "{\"model\":\"vertex:gemini-embedding-001\",\"input\":[\"abc\",\"abcdefg\"],"
+        + "\"dimensions\":2}");
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    assertThat(vertex.requests()).hasSize(2);
+    for (var r : vertex.requests()) {
+      assertThat(Json.MAPPER.readTree(r.body()).at("/parameters/outputDimensionality").asInt()).isEqualTo(2);
+    }
+    JsonNode out = Json.MAPPER.readTree(resp.body());
+    assertThat(out.at("/data/0/embedding").toString()).isEqualTo("[3.5,-0.25]");
+    assertThat(out.at("/data/1/embedding").toString()).isEqualTo("[7.5,-0.25]");
+    assertThat(out.at("/usage/prompt_tokens").asLong()).isEqualTo(10);
+    var rec = gw.recordFor(resp);
+    assertThat(rec.usage().promptTokens()).isEqualTo(10);
+    assertThat(rec.usage().estimated()).isFalse();
+  }
 }
