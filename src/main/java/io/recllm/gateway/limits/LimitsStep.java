@@ -12,13 +12,12 @@ import io.recllm.gateway.keys.VirtualKey;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
-import io.recllm.gateway.provider.TokenCounter;
 import io.vertx.core.Future;
 import java.util.function.Function;
 
 /**
- * The {@link Stage#LIMITS} step: before a virtual key's call, reserves its worst case (the prompt as the
- * tokenizer counts it, plus {@code max_completion_tokens} / {@code max_tokens} or else the model's
+ * The {@link Stage#LIMITS} step: before a virtual key's call, reserves its worst case (the prompt as
+ * {@link PromptEstimate} reckons it without running the tokenizer, plus {@code max_completion_tokens} / {@code max_tokens} or else the model's
  * maximum output, priced at the model's rates) against the key's rpm, tpm, parallel calls and budget;
  * {@link Limits} settles it to the real usage when the outcome is recorded. Calls of the master key and
  * of keys without limits pass untouched.
@@ -59,7 +58,7 @@ public final class LimitsStep implements CallStep {
     VirtualKey key = keys.byId(caller.keyId());
     if (key == null || !key.limited()) return next.apply(call);
     ModelRef target = call.target();
-    long prompt = TokenCounter.countPrompt(call.body().get("messages"));
+    long prompt = PromptEstimate.messages(call.body().get("messages"));
     long output = maxOutput(call.body(), target);
     long cost = key.budgetNanoUsd() == null ? 0 : pricing.cost(target.provider(), target.model(), TokenUsage.of(prompt, output)).nanoUsd();
     long remainingMs = call.remainingNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, call.remainingNanos() / 1_000_000);
