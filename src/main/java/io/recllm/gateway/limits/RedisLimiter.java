@@ -150,11 +150,18 @@ final class RedisLimiter implements Limiter {
   private static final byte[] ACQUIRE_SHA_BYTES = ACQUIRE_SHA.getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SETTLE_SHA_BYTES = SETTLE_SHA.getBytes(StandardCharsets.US_ASCII);
 
+  private final Vertx vertx;
+  private final RedisOptions options;
   private final Redis redis;
   private final String prefix;
   private final long timeoutMs;
   /** Each event loop's own connection (its thread is the key), opened on the first call from that loop. */
   private final Map<Thread, Future<RedisConnection>> connections = new ConcurrentHashMap<>();
+  /**
+   * Each event loop's client, which opens that loop's connection: a client's pool hands out any idle
+   * connection, wherever it was opened, and one opened on another loop would answer on that loop.
+   */
+  private final Map<Thread, Redis> loopClients = new ConcurrentHashMap<>();
   /** A key's Redis key names, encoded once, for the budget period they were made for. */
   private final Map<String, KeyNames> names = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -162,8 +169,10 @@ final class RedisLimiter implements Limiter {
   private record KeyNames(String period, byte[] state, byte[] reservations, byte[] spent) {}
 
   RedisLimiter(Vertx vertx, String uri, String prefix, long timeoutMs) {
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(uri).setMaxPoolSize(32)
-        .setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
+    this.vertx = vertx;
+    this.options = new RedisOptions().setConnectionString(uri).setMaxPoolSize(32).setMaxPoolWaiting(4096)
+        .setMaxWaitingHandlers(4096);
+    this.redis = Redis.createClient(vertx, options);
     this.prefix = prefix;
     this.timeoutMs = timeoutMs;
     // loads the scripts (and opens a first connection) before the first call; EVAL covers a Redis that forgot them
@@ -223,7 +232,8 @@ final class RedisLimiter implements Limiter {
     Thread loop = Thread.currentThread();
     Future<RedisConnection> conn = connections.get(loop);
     if (conn == null) {
-      Future<RedisConnection> opening = redis.connect();
+      Future<RedisConnection> opening = loopClients.computeIfAbsent(loop, t -> Redis.createClient(vertx,
+          new RedisOptions(options).setMaxPoolSize(2))).connect();
       connections.put(loop, opening);
       opening.onComplete(ar -> {
         if (ar.failed()) {
@@ -261,6 +271,8 @@ final class RedisLimiter implements Limiter {
     closed = true;
     connections.values().forEach(c -> c.onSuccess(RedisConnection::close));
     connections.clear();
+    loopClients.values().forEach(Redis::close);
+    loopClients.clear();
     redis.close();
   }
 }
