@@ -394,6 +394,11 @@ def main(argv):
             log(f"starting gateway-keyed (usage.store {a.stores[0]}, limits on {a.keyed_redis}) {a.jvm_opts}")
             gateways.append(Gateway("gateway-keyed", a.jar, work, upstream_url, store=a.stores[0], jvm_opts=jvm_opts,
                                     extra_yaml=services.keyed_yaml(a.keyed_redis)).start())
+            # each compared build keyed too, so that what keys cost can be compared between builds in one run
+            for cname, cjar in compare_jars:
+                log(f"starting gateway-keyed-{cname} from {compare_info['gateway-' + cname]['jar']}")
+                gateways.append(Gateway(f"gateway-keyed-{cname}", cjar, work, upstream_url, store=a.stores[0],
+                                        jvm_opts=jvm_opts, extra_yaml=services.keyed_yaml(a.keyed_redis, cname)).start())
         if a.providers:
             log("starting gateway-gemini and gateway-bedrock (Gemini- and Bedrock-shaped answers from the same fake upstream)")
             gateways += [g.start() for g in provider_gateways(a, work, upstream.port, jvm_opts)]

@@ -107,10 +107,10 @@ class Nginx:
 BENCH_KEY = "sk-bench-client-key"
 
 
-def keyed_yaml(redis_url):
+def keyed_yaml(redis_url, name=""):
     """The keyed target: BENCH_KEY as a virtual key with rpm, tpm and a budget far above what a run uses,
     so every call is checked and reserved in Redis (its own key prefix) and none is refused."""
-    prefix = f"rlg-bench-{os.getpid()}:"
+    prefix = f"rlg-bench-{os.getpid()}{'-' + name if name else ''}:"
     return (f"keys:\n  bench: {{ key: \"{BENCH_KEY}\", rpm: 1000000000, tpm: 1000000000000, budget_usd: 1000000,"
             f" budget_period: daily }}\n"
             f"limits: {{ redis: \"{redis_url}\", redis_prefix: \"{prefix}\" }}\n")

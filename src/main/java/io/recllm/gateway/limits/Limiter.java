@@ -12,8 +12,12 @@ interface Limiter extends AutoCloseable {
   /** Checks and, when everything fits, reserves; a failed future means the limiter could not be asked. */
   Future<Verdict> acquire(Ask ask);
 
-  /** Replaces the reservation with what the call really used; the reservation's window entry keeps its time. */
-  Future<Void> settle(Ask ask, long tokens, long costNanoUsd);
+  /**
+   * Replaces the reservation with what the call really used; the reservation's window entry keeps its time.
+   *
+   * @param slot the granted {@link Verdict#slot()}
+   */
+  Future<Void> settle(Ask ask, long slot, long tokens, long costNanoUsd);
 
   @Override
   void close();
@@ -21,6 +25,7 @@ interface Limiter extends AutoCloseable {
   /**
    * One limited call's reservation.
    *
+   * @param nowMs this node's clock (the in-process limiter's; Redis uses its own)
    * @param limits rpm, tpm, max parallel and budget in nano-USD; 0 (or -1 for the budget) for none
    * @param period the budget period's id, e.g. {@code d20261208}; its spend counter expires after {@code periodTtlMs} (0: never)
    */
@@ -30,8 +35,10 @@ interface Limiter extends AutoCloseable {
   /**
    * The answer: {@link #GRANTED} or the limit that refused, with the key's window as it is now (for the
    * {@code x-ratelimit-*} headers) and when its oldest entry leaves the window.
+   *
+   * @param slot where the limiter counted a granted call in its window, for {@link #settle}
    */
-  record Verdict(int outcome, long requests, long tokens, long resetMs) {
+  record Verdict(int outcome, long requests, long tokens, long resetMs, long slot) {
     static final int GRANTED = 0;
     static final int RPM = 1;
     static final int TPM = 2;

@@ -46,10 +46,15 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
   private final AtomicLong reservations = new AtomicLong();
   /** Makes reservation ids unique across nodes sharing Redis. */
   private final String node = java.util.UUID.randomUUID().toString().substring(0, 8);
-  private final Map<String, long[]> lastCounts = new ConcurrentHashMap<>();
+  /** Each key's last verdict: its counts for the {@code x-ratelimit-*} headers. */
+  private final Map<String, Limiter.Verdict> lastCounts = new ConcurrentHashMap<>();
+  /** The budget periods' ids for one UTC day, made once a day rather than once a call. */
+  private volatile Periods periods = new Periods(-1, null, null);
 
-  /** A granted call: its reservation and the limiter that holds it. */
-  record Grant(Limiter.Ask ask, Limiter by) {}
+  /** A granted call: its reservation, the limiter that holds it and where it counted the call. */
+  record Grant(Limiter.Ask ask, Limiter by, long slot) {}
+
+  private record Periods(long epochDay, String daily, String monthly) {}
 
   public Limits(LimitsSettings settings, Vertx vertx, MeterRegistry meters) {
     this.settings = settings;
@@ -65,7 +70,7 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
   Future<Grant> acquire(VirtualKey key, long tokens, long costNanoUsd, long callRemainingMs) {
     long now = System.currentTimeMillis();
     long ttl = Math.max(settings.reservationTtlMs(), callRemainingMs == Long.MAX_VALUE ? 0 : callRemainingMs + 1000);
-    String period = period(key.budgetPeriod(), now);
+    String period = periodOf(key.budgetPeriod(), now);
     Limiter.Ask ask = new Limiter.Ask(key.id(), node + "-" + reservations.incrementAndGet(), tokens, costNanoUsd, now, ttl,
         orZero(key.rpm()), orZero(key.tpm()), orZero(key.maxParallel()),
         key.budgetNanoUsd() == null ? -1 : key.budgetNanoUsd(), period, periodTtlMs(key.budgetPeriod()));
@@ -87,8 +92,8 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
   }
 
   private Future<Grant> decide(VirtualKey key, Limiter.Ask ask, Limiter by, Limiter.Verdict v) {
-    lastCounts.put(key.id(), new long[] {v.requests(), v.tokens(), v.resetMs()});
-    if (v.outcome() == Limiter.Verdict.GRANTED) return Future.succeededFuture(new Grant(ask, by));
+    lastCounts.put(key.id(), v);
+    if (v.outcome() == Limiter.Verdict.GRANTED) return Future.succeededFuture(new Grant(ask, by, v.slot()));
     return Future.failedFuture(Refusals.of(key, ask, v));
   }
 
@@ -128,7 +133,7 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
     Grant g = call.get(GRANT);
     if (g == null) return;
     call.put(GRANT, null);
-    g.by().settle(g.ask(), record.usage().totalTokens(), record.costNanoUsd()).onFailure(this::redisFailed);
+    g.by().settle(g.ask(), g.slot(), record.usage().totalTokens(), record.costNanoUsd()).onFailure(this::redisFailed);
   }
 
   @Override
@@ -139,18 +144,31 @@ public final class Limits implements UsageSink, CallListener, AutoCloseable {
   /** Puts OpenAI's {@code x-ratelimit-*} headers of a key with rpm or tpm on a response, from its last counts. */
   public void rateHeaders(VirtualKey key, MultiMap headers) {
     if (key == null || (key.rpm() == null && key.tpm() == null)) return;
-    long[] c = lastCounts.getOrDefault(key.id(), new long[] {0, 0, 60_000});
-    String reset = Refusals.duration(Math.max(0, c[2]));
+    Limiter.Verdict v = lastCounts.get(key.id());
+    long requests = v == null ? 0 : v.requests();
+    long tokens = v == null ? 0 : v.tokens();
+    String reset = Refusals.duration(Math.max(0, v == null ? 60_000 : v.resetMs()));
     if (key.rpm() != null) {
       headers.set("x-ratelimit-limit-requests", String.valueOf(key.rpm()));
-      headers.set("x-ratelimit-remaining-requests", String.valueOf(Math.max(0, key.rpm() - c[0])));
+      headers.set("x-ratelimit-remaining-requests", String.valueOf(Math.max(0, key.rpm() - requests)));
       headers.set("x-ratelimit-reset-requests", reset);
     }
     if (key.tpm() != null) {
       headers.set("x-ratelimit-limit-tokens", String.valueOf(key.tpm()));
-      headers.set("x-ratelimit-remaining-tokens", String.valueOf(Math.max(0, key.tpm() - c[1])));
+      headers.set("x-ratelimit-remaining-tokens", String.valueOf(Math.max(0, key.tpm() - tokens)));
       headers.set("x-ratelimit-reset-tokens", reset);
     }
+  }
+
+  private String periodOf(VirtualKey.BudgetPeriod p, long nowMs) {
+    if (p == VirtualKey.BudgetPeriod.TOTAL) return "total";
+    long day = Math.floorDiv(nowMs, 86_400_000L);
+    Periods ps = periods;
+    if (ps.epochDay() != day) {
+      ps = new Periods(day, period(VirtualKey.BudgetPeriod.DAILY, nowMs), period(VirtualKey.BudgetPeriod.MONTHLY, nowMs));
+      periods = ps;
+    }
+    return p == VirtualKey.BudgetPeriod.DAILY ? ps.daily() : ps.monthly();
   }
 
   static String period(VirtualKey.BudgetPeriod p, long nowMs) {

@@ -13,13 +13,12 @@ import io.recllm.gateway.keys.VirtualKey;
 import io.recllm.gateway.pricing.Pricing;
 import io.recllm.gateway.provider.ChatResult;
 import io.recllm.gateway.provider.ChatStream;
-import io.recllm.gateway.provider.TokenCounter;
 import io.vertx.core.Future;
 import java.util.function.Function;
 
 /**
- * The {@link Stage#LIMITS} step: before a virtual key's call, reserves its worst case (the prompt as the
- * tokenizer counts it, plus {@code max_completion_tokens} / {@code max_tokens} or else the model's
+ * The {@link Stage#LIMITS} step: before a virtual key's call, reserves its worst case (the prompt as
+ * {@link PromptEstimate} reckons it without running the tokenizer, plus {@code max_completion_tokens} / {@code max_tokens} or else the model's
  * maximum output, priced at the model's rates) against the key's rpm, tpm, parallel calls and budget;
  * {@link Limits} settles it to the real usage when the outcome is recorded. Calls of the master key and
  * of keys without limits pass untouched.
@@ -73,11 +72,11 @@ public final class LimitsStep implements CallStep {
   /** Chat's (and Anthropic's) messages, or a Responses request's instructions and input items. */
   private static long promptTokens(Call call) {
     JsonNode body = call.body();
-    if (!Endpoint.RESPONSES.id().equals(call.endpoint())) return TokenCounter.countPrompt(body.get("messages"));
-    long instructions = TokenCounter.count(body.path("instructions").asText(""));
+    if (!Endpoint.RESPONSES.id().equals(call.endpoint())) return PromptEstimate.messages(body.get("messages"));
+    long instructions = PromptEstimate.text(body.path("instructions").asText(""));
     JsonNode input = body.get("input");
-    if (input != null && input.isArray()) return instructions + TokenCounter.countPrompt(input);
-    return instructions + TokenCounter.countPrompt(null) + TokenCounter.count(input == null ? "" : input.asText(""));
+    if (input != null && input.isArray()) return instructions + PromptEstimate.messages(input);
+    return instructions + PromptEstimate.messages(null) + PromptEstimate.text(input == null ? "" : input.asText(""));
   }
 
   private long maxOutput(JsonNode body, ModelRef target) {

@@ -16,6 +16,8 @@ final class LocalLimiter implements Limiter {
   private static final class KeyState {
     /** reservation id -> {time, tokens}, oldest first: the sliding window of the last 60 s. */
     final LinkedHashMap<String, long[]> window = new LinkedHashMap<>();
+    /** The tokens of {@link #window}, kept as entries come and go so that a check does not walk the window. */
+    long windowTokens;
     /** reservation id -> {expires, cost}: the calls in flight. */
     final Map<String, long[]> reserved = new LinkedHashMap<>();
     String period;
@@ -36,7 +38,8 @@ final class LocalLimiter implements Limiter {
     KeyState s = keys.computeIfAbsent(a.keyId(), id -> new KeyState());
     synchronized (s) {
       long now = a.nowMs();
-      long tokens = prune(s, now);
+      prune(s, now);
+      long tokens = s.windowTokens;
       long reset = s.window.isEmpty() ? WINDOW_MS : s.window.values().iterator().next()[0] + WINDOW_MS - now;
       int n = s.window.size();
       if (!a.period().equals(s.period)) {
@@ -50,39 +53,42 @@ final class LocalLimiter implements Limiter {
           : a.maxParallel() > 0 && s.reserved.size() >= a.maxParallel() ? Verdict.PARALLEL
           : a.budgetNanoUsd() >= 0 && s.spent + reservedCost + a.costNanoUsd() > a.budgetNanoUsd() ? Verdict.BUDGET
           : Verdict.GRANTED;
-      if (outcome != Verdict.GRANTED) return Future.succeededFuture(new Verdict(outcome, n, tokens, reset));
+      if (outcome != Verdict.GRANTED) return Future.succeededFuture(new Verdict(outcome, n, tokens, reset, 0));
       s.window.put(a.reservationId(), new long[] {now, a.tokens()});
+      s.windowTokens += a.tokens();
       s.reserved.put(a.reservationId(), new long[] {now + a.ttlMs(), a.costNanoUsd()});
-      return Future.succeededFuture(new Verdict(Verdict.GRANTED, n + 1, tokens + a.tokens(), reset));
+      return Future.succeededFuture(new Verdict(Verdict.GRANTED, n + 1, tokens + a.tokens(), reset, 0));
     }
   }
 
   @Override
-  public Future<Void> settle(Ask a, long tokens, long costNanoUsd) {
+  public Future<Void> settle(Ask a, long slot, long tokens, long costNanoUsd) {
     KeyState s = keys.get(a.keyId());
     if (s == null) return Future.succeededFuture();
     synchronized (s) {
       s.reserved.remove(a.reservationId());
       long[] entry = s.window.get(a.reservationId());
-      if (entry != null) entry[1] = tokens;
+      if (entry != null) {
+        s.windowTokens += tokens - entry[1];
+        entry[1] = tokens;
+      }
       if (a.period().equals(s.period)) s.spent += costNanoUsd;
     }
     return Future.succeededFuture();
   }
 
-  /** Drops what left the window and reservations that expired; answers the tokens still in the window. */
-  private static long prune(KeyState s, long now) {
-    long tokens = 0;
+  /**
+   * Drops what left the window, from its oldest end (a busy key's window holds every call of the last
+   * minute: it is never walked whole), and reservations that expired (only the calls in flight).
+   */
+  private static void prune(KeyState s, long now) {
     for (Iterator<long[]> it = s.window.values().iterator(); it.hasNext(); ) {
       long[] e = it.next();
-      if (e[0] <= now - WINDOW_MS) {
-        it.remove();
-      } else {
-        tokens += e[1];
-      }
+      if (e[0] > now - WINDOW_MS) break;
+      s.windowTokens -= e[1];
+      it.remove();
     }
     s.reserved.values().removeIf(r -> r[0] <= now);
-    return tokens;
   }
 
   @Override
