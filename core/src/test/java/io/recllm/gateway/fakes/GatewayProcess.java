@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,20 @@ public final class GatewayProcess implements AutoCloseable {
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final int port;
 
+  private static final String CLI = "io.recllm.gateway.cli.Main";
+
+  private static boolean hasCommandLine() {
+    return GatewayProcess.class.getClassLoader().getResource(CLI.replace('.', '/') + ".class") != null;
+  }
+
   private GatewayProcess(Path config) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "io.recllm.gateway.cli.Main", "serve", "--config", config.toString())
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path")));
+    // the command line where it is on the class path (the server module's tests), else its stand-in
+    command.addAll(hasCommandLine() ? List.of(CLI, "serve", "--config", config.toString())
+        : List.of(ServeMain.class.getName(), config.toString()));
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .start();
     CountDownLatch listening = new CountDownLatch(1);
