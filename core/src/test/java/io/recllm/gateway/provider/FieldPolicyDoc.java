@@ -65,10 +65,11 @@ public final class FieldPolicyDoc {
    * Fails when the committed page differs from what {@code policy} renders; with
    * {@code -DregenerateDocs=true} writes the page instead.
    *
-   * @param page the page, relative to the project directory (where the tests run)
+   * @param page the page, relative to the repository's top directory (the tests run in their module's)
    */
   public static void assertCommitted(FieldPolicy policy, String source, Path page, String regenerate)
       throws IOException {
+    page = repositoryRoot().resolve(page);
     String expected = render(policy, source, regenerate);
     if (Boolean.getBoolean(REGENERATE_PROPERTY)) {
       Files.createDirectories(page.toAbsolutePath().getParent());
@@ -79,5 +80,14 @@ public final class FieldPolicyDoc {
     assertThat(committed)
         .as("%s is not what %s generates; regenerate it with: %s", page, source, regenerate)
         .isEqualTo(expected);
+  }
+
+  /** The nearest directory up from the working directory that holds the Maven wrapper. */
+  private static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve("mvnw"))) return d;
+    }
+    return dir;
   }
 }
