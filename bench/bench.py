@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import capacity, compare, load, procstat, profile, report, services, startup, ttfb  # noqa: E402
 from lib.services import BENCH_DIR, LOOPBACK, REPO_DIR, Direct, FloorProxy, Gateway, Nginx  # noqa: E402
 
-DEFAULT_JAR = os.path.join(REPO_DIR, "target", "rec-llm-gateway-0.1.0-SNAPSHOT-all.jar")
+DEFAULT_JAR = os.path.join(REPO_DIR, "server", "target", "rec-llm-gateway-0.1.0-SNAPSHOT-all.jar")
 
 # Launcher flag candidates compared by --jvm-variants (name=flags; separated by ';').
 DEFAULT_VARIANTS = ("default=;"
@@ -30,7 +30,7 @@ DEFAULT_VARIANTS = ("default=;"
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--jar", default=DEFAULT_JAR, help="gateway fat jar (default: target/...-all.jar)")
+    p.add_argument("--jar", default=DEFAULT_JAR, help="gateway fat jar (default: server/target/...-all.jar)")
     p.add_argument("--duration", type=int, default=5, help="seconds per measured wrk run (default 5)")
     p.add_argument("--rounds", type=int, default=2, help="rounds over all targets (default 2)")
     p.add_argument("--warmup", type=int, default=15, help="warm-up seconds per gateway and mode (default 15)")

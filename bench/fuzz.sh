@@ -6,7 +6,7 @@
 #   bench/fuzz.sh 600          # 10 minutes per target
 #   bench/fuzz.sh 60 SseParserFuzzTest#splitFeeding   # only the named targets
 #
-# A finding is saved by Jazzer next to the seeds, as src/test/resources/<package>/<Class>Inputs/<method>/crash-<sha1>
+# A finding is saved by Jazzer next to the seeds, as core/src/test/resources/<package>/<Class>Inputs/<method>/crash-<sha1>
 # (or timeout-...), where `mvn test` replays it from then on: fix the code, keep the file as the
 # regression input (rename it to say what it is). Inputs that reached new code go to .cifuzz-corpus/
 # (git-ignored) and are reused by the next run. Logs: bench/results/fuzz-<time>/.
@@ -44,7 +44,7 @@ fi
 out="bench/results/fuzz-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 echo "Compiling the tests"
-./mvnw -q test-compile >"$out/compile.log" 2>&1 || { cat "$out/compile.log"; exit 1; }
+./mvnw -q -pl core test-compile >"$out/compile.log" 2>&1 || { cat "$out/compile.log"; exit 1; }
 
 findings_in() { # the finding files in an inputs directory, one per line
   [ -d "$1" ] && find "$1" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | sort
@@ -58,7 +58,7 @@ for target in "${targets[@]}"; do
   method=${target#*#}
   simple=${class##*.}
   package_dir=$(dirname "${class//.//}")
-  inputs="src/test/resources/$package_dir/${simple}Inputs/$method"
+  inputs="core/src/test/resources/$package_dir/${simple}Inputs/$method"
   mkdir -p "$inputs" # Jazzer saves findings here only if it exists
   log="$out/$simple.$method.log"
   before=$(findings_in "$inputs")
@@ -67,7 +67,7 @@ for target in "${targets[@]}"; do
   # -Djazzer.hooks=true: coverage feedback and bug detectors (junit-platform.properties turns them off
   # for the seed replay in mvn test). A per-input limit of 10 s turns a hang into a finding; JUnit's own
   # timeout would otherwise stop the whole run.
-  JAZZER_FUZZ=1 ./mvnw -q dependency:properties surefire:test \
+  JAZZER_FUZZ=1 ./mvnw -q -pl core dependency:properties surefire:test \
     -Dtest="$simple#$method" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.hooks=true -Djazzer.max_duration="${seconds}s" \
     -Djunit.jupiter.execution.timeout.mode=disabled \

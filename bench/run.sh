@@ -7,12 +7,12 @@
 #   bench/run.sh jmh [JMH args]  JMH microbenchmarks of the hot paths (installs the gateway into ~/.m2 first)
 #
 # On a fresh Debian machine it installs what is missing (wrk, nginx, python3, openssl, a JDK, Maven) with
-# apt-get and builds the gateway jar when target/ has none. All traffic stays on 127.0.0.1.
+# apt-get and builds the gateway jar when server/target/ has none. All traffic stays on 127.0.0.1.
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$BENCH_DIR")"
-JAR="$REPO_DIR/target/rec-llm-gateway-0.1.0-SNAPSHOT-all.jar"
+JAR="$REPO_DIR/server/target/rec-llm-gateway-0.1.0-SNAPSHOT-all.jar"
 cd "$REPO_DIR"
 
 SUDO=""
@@ -45,7 +45,8 @@ build_jar() {
   # the project's wrapper when there is one: the same Maven that builds a --baseline-ref jar
   local mvn=mvn
   if [ -x ./mvnw ]; then mvn=./mvnw; fi
-  $mvn -q -o clean package -DskipTests || $mvn -q clean package -DskipTests
+  # the server module and what it needs (core), not the Spring Boot starter and its example
+  $mvn -q -o clean package -DskipTests -pl server -am || $mvn -q clean package -DskipTests -pl server -am
 }
 
 # as many open files as the hard limit allows (the capacity run holds thousands of sockets)
@@ -54,7 +55,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "${1:-}" = "jmh" ]; then
   shift
   echo "bench: installing the gateway into the local Maven repository"
-  mvn -q -o clean install -DskipTests || mvn -q clean install -DskipTests
+  mvn -q -o clean install -DskipTests -pl core -am || mvn -q clean install -DskipTests -pl core -am
   echo "bench: building bench/jmh"
   mvn -q -o -f "$BENCH_DIR/jmh/pom.xml" clean package || mvn -q -f "$BENCH_DIR/jmh/pom.xml" clean package
   mkdir -p "$BENCH_DIR/results"
@@ -71,8 +72,8 @@ for arg in "$@"; do
 done
 if [ ! -f "$JAR" ] || [ "${BENCH_REBUILD:-}" = "1" ]; then
   build_jar
-elif [ -n "$comparing" ] && [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
-  echo "bench: the gateway jar is older than src/ or pom.xml"
+elif [ -n "$comparing" ] && [ -n "$(find core/src server/src pom.xml core/pom.xml server/pom.xml -newer "$JAR" -print -quit)" ]; then
+  echo "bench: the gateway jar is older than the sources (core/, server/) or a pom.xml"
   build_jar
 fi
 exec python3 "$BENCH_DIR/bench.py" "$@"

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * as the relay writes it. The fake upstream's streams of {@code bench/run.sh --providers} are used, so
  * the figures sit next to that run's CPU per event.
  *
- * <pre>java -cp target/rec-llm-gateway-*-all.jar bench/java/ProviderStreamCpu.java [--seconds N]</pre>
+ * <pre>java -cp server/target/rec-llm-gateway-*-all.jar bench/java/ProviderStreamCpu.java [--seconds N]</pre>
  */
 public class ProviderStreamCpu {
 

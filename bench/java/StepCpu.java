@@ -27,7 +27,7 @@ import java.util.Map;
  * grows with every time the thread waits for a core). The request is {@code fixtures/request_2kb.json},
  * the 2 KB prompt without personal data of the load run's {@code --pii}; the client answers at once.
  *
- * <pre>java -cp target/rec-llm-gateway-*-all.jar bench/java/StepCpu.java [calls per round, default 200000]</pre>
+ * <pre>java -cp server/target/rec-llm-gateway-*-all.jar bench/java/StepCpu.java [calls per round, default 200000]</pre>
  */
 public class StepCpu {
 

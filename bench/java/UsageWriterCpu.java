@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * offered at a steady rate into a fresh SQLite store. Thread CPU time, not wall time: other load on
  * the machine barely moves it, so it can be compared across builds run minutes apart.
  *
- * <pre>java -cp target/rec-llm-gateway-*-all.jar bench/java/UsageWriterCpu.java [rate/s ...] [--seconds N]</pre>
+ * <pre>java -cp server/target/rec-llm-gateway-*-all.jar bench/java/UsageWriterCpu.java [rate/s ...] [--seconds N]</pre>
  */
 public class UsageWriterCpu {
 

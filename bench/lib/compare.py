@@ -55,7 +55,7 @@ def this_build():
     from it (the jar is then HEAD plus the uncommitted change, which is usually the point of comparing)."""
     try:
         head = _git("rev-parse", "HEAD")
-        dirty = bool(_git("status", "--porcelain", "--", "src", "pom.xml"))
+        dirty = bool(_git("status", "--porcelain", "--", "src", "core", "server", "pom.xml"))
         return {"commit": head, "uncommitted_changes": dirty}
     except (RuntimeError, OSError):
         return {"commit": None, "uncommitted_changes": None}
@@ -91,13 +91,17 @@ def jar_for_commit(commit, log):
     _git("worktree", "add", "--detach", src, commit)
     try:
         mvn = ["./mvnw"] if os.access(os.path.join(src, "mvnw"), os.X_OK) else ["mvn"]
-        if _run_build([*mvn, "-q", "-o", "-DskipTests", "clean", "package"], src, logfile) != 0:
+        # since the build has modules the fat jar is the server module's; before, the only module's
+        modular = os.path.exists(os.path.join(src, "server", "pom.xml"))
+        goals = ["-DskipTests", "clean", "package", *(["-pl", "server", "-am"] if modular else [])]
+        if _run_build([*mvn, "-q", "-o", *goals], src, logfile) != 0:
             log("  offline build failed (a dependency missing from ~/.m2?); trying again online")
-            if _run_build([*mvn, "-q", "-DskipTests", "clean", "package"], src, logfile) != 0:
+            if _run_build([*mvn, "-q", *goals], src, logfile) != 0:
                 raise RuntimeError(f"building {commit[:12]} failed; last lines of {logfile}:\n{_tail(logfile)}")
-        jars = glob.glob(os.path.join(src, "target", "*-all.jar"))
+        target = os.path.join("server", "target") if modular else "target"
+        jars = glob.glob(os.path.join(src, target, "*-all.jar"))
         if len(jars) != 1:
-            raise RuntimeError(f"{commit[:12]} built {len(jars)} fat jars (target/*-all.jar), expected one")
+            raise RuntimeError(f"{commit[:12]} built {len(jars)} fat jars ({target}/*-all.jar), expected one")
         # copy then rename, so an interrupted copy never leaves a truncated jar in the cache
         shutil.copyfile(jars[0], cached + ".part")
         os.replace(cached + ".part", cached)
