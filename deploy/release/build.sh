@@ -57,8 +57,9 @@ modules=$(echo "$modules,$EXTRA_MODULES" | tr ',' '\n' | sort -u | paste -sd, -)
 echo "release: jlink modules: $modules" >&2
 with_runtime="$out/$name-linux-$arch"
 cp -a "$stage" "$with_runtime"
-# --generate-cds-archive: the runtime's own base archive, which the gateway's archive builds on
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+# --generate-cds-archive: the runtime's own base archive, which the gateway's archive builds on;
+# --strip-java-debug-attributes, not --strip-debug, which needs objcopy from binutils on Linux
+"$jdk/bin/jlink" --add-modules "$modules" --strip-java-debug-attributes --no-header-files --no-man-pages \
   --generate-cds-archive --output "$with_runtime/runtime"
 # Debian's JDK links its trust store to /etc/ssl/certs/java/cacerts; the runtime carries a copy of the
 # JDK's, so that it works where that file does not exist
