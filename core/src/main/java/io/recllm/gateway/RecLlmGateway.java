@@ -7,6 +7,7 @@ import io.recllm.gateway.call.CallOutcome;
 import io.recllm.gateway.call.CallStep;
 import io.recllm.gateway.config.GatewayConfig;
 import io.recllm.gateway.config.ProviderSettingsTypes;
+import io.recllm.gateway.core.GatewayVersion;
 import io.recllm.gateway.http.ClientConnections;
 import io.recllm.gateway.http.Drain;
 import io.recllm.gateway.http.GatewayRouter;
@@ -102,6 +103,11 @@ public final class RecLlmGateway implements AutoCloseable {
 
   public static Builder builder(GatewayConfig config) {
     return new Builder(config);
+  }
+
+  /** The gateway's version (the POM's), or {@code dev} when run from a build's class folders. */
+  public static String version() {
+    return GatewayVersion.current();
   }
 
   /** The port actually bound (useful with port 0). */

@@ -1,11 +1,15 @@
 package io.recllm.gateway.http;
 
+import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.core.Endpoint;
+import io.recllm.gateway.core.GatewayVersion;
 import io.recllm.gateway.dashboard.DashboardRoutes;
 import io.recllm.gateway.error.GatewayException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -23,8 +27,8 @@ public final class GatewayRouter {
     Drain drain = services.drain();
     router.route().handler(drain::closeConnectionsWhileStopping);
     router.route().handler(drain::refuseWhileStopping);
-    router.get("/health").handler(ctx -> status(ctx, drain, "ok"));
-    router.get("/ready").handler(ctx -> status(ctx, drain, "ready"));
+    router.get("/health").handler(ctx -> health(ctx, drain));
+    router.get("/ready").handler(ctx -> ready(ctx, services));
     DashboardRoutes.mount(router);
     services.telemetry().mountMetrics(router, false); // open like /health unless telemetry.metrics_auth
     GatewayAuth auth = new GatewayAuth(services.config().apiKey(), services.keys());
@@ -92,11 +96,35 @@ public final class GatewayRouter {
     return router;
   }
 
-  /** 200 with {@code serving} while serving; 503 {@code {"status":"stopping"}} from the start of a stop. */
-  private static void status(RoutingContext ctx, Drain drain, String serving) {
-    boolean stopping = drain.stopping();
-    ctx.response().setStatusCode(stopping ? 503 : 200).putHeader("content-type", "application/json")
-        .end(stopping ? "{\"status\":\"stopping\"}" : "{\"status\":\"" + serving + "\"}");
+  /** Liveness: 200 {@code {"status":"ok","version":...}} while serving; 503 from the start of a stop. */
+  private static void health(RoutingContext ctx, Drain drain) {
+    JsonObject body = new JsonObject().put("status", drain.stopping() ? "stopping" : "ok")
+        .put("version", GatewayVersion.current());
+    ctx.response().setStatusCode(drain.stopping() ? 503 : 200).putHeader("content-type", "application/json")
+        .end(body.encode());
+  }
+
+  /**
+   * Readiness: the usage store is open and at least one provider can be called (it has its key, or needs
+   * none). Providers that lack their key are listed with the variable to set, but do not make the gateway
+   * unready: the others still serve. A usage store whose writes fail (a database down) does not either,
+   * since calls are still answered and their records wait in the queue; taking every replica out of a
+   * load balancer because a shared database is down would turn a recording outage into a full one.
+   */
+  private static void ready(RoutingContext ctx, GatewayServices services) {
+    JsonArray usable = new JsonArray();
+    JsonObject missingKey = new JsonObject();
+    for (ProviderConfig p : services.config().providers().values()) {
+      if (p.requiresKey() && !p.hasKey()) missingKey.put(p.name(), p.apiKeyEnv());
+      else usable.add(p.name());
+    }
+    boolean storeOpen = services.usage().isOpen();
+    String status = services.drain().stopping() ? "stopping" : storeOpen && !usable.isEmpty() ? "ready" : "not_ready";
+    JsonObject body = new JsonObject().put("status", status).put("version", GatewayVersion.current())
+        .put("store", new JsonObject().put("location", services.usage().store()).put("open", storeOpen))
+        .put("providers", new JsonObject().put("usable", usable).put("missing_key", missingKey));
+    ctx.response().setStatusCode("ready".equals(status) ? 200 : 503).putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 
   private static void internalError(RoutingContext ctx) {

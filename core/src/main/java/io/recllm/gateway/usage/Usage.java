@@ -46,6 +46,7 @@ public final class Usage implements UsageSink, AutoCloseable {
   private final RecentRequests recent;   // memory
   private final JdbcUsageStore store;    // sqlite and postgresql
   private final UsageWriter writer;      // sqlite and postgresql
+  private volatile boolean closed;
 
   private Usage(StoreLocation location, boolean logContent, Aggregates aggregates, RecentRequests recent,
                 JdbcUsageStore store, UsageWriter writer) {
@@ -202,6 +203,11 @@ public final class Usage implements UsageSink, AutoCloseable {
     return location.display();
   }
 
+  /** True from the open until {@link #close()}: calls are being recorded (for {@code GET /ready}). */
+  public boolean isOpen() {
+    return !closed;
+  }
+
   /** Records dropped because the write queue was full (or the store closed); should stay 0. */
   public long droppedRecords() {
     return writer == null ? 0 : writer.dropped();
@@ -218,6 +224,7 @@ public final class Usage implements UsageSink, AutoCloseable {
   /** Writes what is still queued (waiting up to 30 s for the database) and closes the connections. */
   @Override
   public void close() {
+    closed = true;
     if (writer != null) writer.close();
     if (store != null) store.close();
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.RecLlmGateway;
 import io.recllm.gateway.config.ConfigLoader;
 import io.recllm.gateway.config.GatewayConfig;
+import io.recllm.gateway.config.ProviderConfig;
 import io.recllm.gateway.config.UsageSettings;
 import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.fakes.GatewayHarness;
@@ -59,11 +60,44 @@ class DrainTest {
     gw = GatewayHarness.start(SLOW, Map.of());
     HttpResponse<String> ready = gw.get("/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+    JsonNode readiness = Json.MAPPER.readTree(ready.body());
+    assertThat(readiness.path("status").asText()).isEqualTo("ready");
+    assertThat(readiness.path("store").path("open").asBoolean()).isTrue();
+    assertThat(readiness.path("store").path("location").asText()).isEqualTo("memory");
+    // the built-in providers are there too: the mock needs no key, OpenAI and Anthropic have none in this env
+    assertThat(readiness.path("providers").path("usable")).extracting(JsonNode::asText).containsExactlyInAnyOrder("slow", "mock");
+    assertThat(readiness.path("providers").path("missing_key").path("openai").asText()).isEqualTo("OPENAI_API_KEY");
+    assertThat(readiness.path("providers").path("missing_key").path("anthropic").asText()).isEqualTo("ANTHROPIC_API_KEY");
     assertThat(ready.headers().firstValue("content-type")).hasValue("application/json");
     HttpResponse<String> health = gw.get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+    assertThat(Json.MAPPER.readTree(health.body()).path("status").asText()).isEqualTo("ok");
+    // the test runs from class folders, which carry no manifest; the packaged jar's is checked by .ci/release-test
+    assertThat(Json.MAPPER.readTree(health.body()).path("version").asText()).isEqualTo(RecLlmGateway.version());
+  }
+
+  @Test
+  void aProviderWithItsKeyIsUsableAndOneWithoutIsListedWithTheVariableToSet() throws Exception {
+    gw = GatewayHarness.start(SLOW, Map.of("OPENAI_API_KEY", "sk-FAKEtestOnly-ready-0000"));
+    JsonNode readiness = Json.MAPPER.readTree(gw.get("/ready").body());
+    assertThat(readiness.path("providers").path("usable")).extracting(JsonNode::asText).contains("openai");
+    assertThat(readiness.path("providers").path("missing_key").has("openai")).isFalse();
+    assertThat(readiness.path("providers").path("missing_key").path("anthropic").asText()).isEqualTo("ANTHROPIC_API_KEY");
+    assertThat(gw.get("/ready").body()).doesNotContain("sk-FAKEtestOnly");
+  }
+
+  @Test
+  void notReadyWhenNoProviderCanBeCalled() throws Exception {
+    GatewayConfig keyless = ConfigLoader.fromEnvironment(Map.of());
+    Map<String, ProviderConfig> withoutKeys = new java.util.LinkedHashMap<>(keyless.providers());
+    withoutKeys.remove("mock");
+    gw = GatewayHarness.start(keyless.toBuilder().providers(withoutKeys).port(0).build());
+    HttpResponse<String> ready = gw.get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    JsonNode readiness = Json.MAPPER.readTree(ready.body());
+    assertThat(readiness.path("status").asText()).isEqualTo("not_ready");
+    assertThat(readiness.path("providers").path("usable")).isEmpty();
+    assertThat(gw.get("/health").statusCode()).as("alive all the same").isEqualTo(200);
   }
 
   @Test
@@ -120,14 +154,14 @@ class DrainTest {
     assertThat(readResponse(healthBehind.getInputStream()).status).isEqualTo(200);
     Response health = readResponse(healthBehind.getInputStream());
     assertThat(health.status).isEqualTo(503);
-    assertThat(health.body).isEqualTo("{\"status\":\"stopping\"}");
+    assertThat(Json.MAPPER.readTree(health.body).path("status").asText()).isEqualTo("stopping");
     assertThat(health.header("connection")).isEqualToIgnoringCase("close");
     assertThat(healthBehind.getInputStream().read()).isEqualTo(-1);
 
     assertThat(readResponse(readyBehind.getInputStream()).status).isEqualTo(200);
     Response ready = readResponse(readyBehind.getInputStream());
     assertThat(ready.status).isEqualTo(503);
-    assertThat(ready.body).isEqualTo("{\"status\":\"stopping\"}");
+    assertThat(Json.MAPPER.readTree(ready.body).path("status").asText()).isEqualTo("stopping");
     assertThat(ready.header("connection")).isEqualToIgnoringCase("close");
 
     assertThat(readResponse(chatBehind.getInputStream()).status).isEqualTo(200);

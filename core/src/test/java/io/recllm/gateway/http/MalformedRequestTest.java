@@ -71,7 +71,7 @@ class MalformedRequestTest {
   void theConnectionStillWorksForGoodRequestsBeforeIt() throws Exception {
     try (RawHttp c = RawHttp.connect(gateway.gateway.port())) {
       c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-      assertThat(c.readResponse(5000)).startsWith("HTTP/1.1 200 ").endsWith("{\"status\":\"ok\"}");
+      assertThat(c.readResponse(5000)).startsWith("HTTP/1.1 200 ").contains("{\"status\":\"ok\"");
       c.send("GET /health HTTP/1.1\r\nHost: x\r\n" + "X-Big: " + "a".repeat(10_000) + "\r\n\r\n");
       assertThat(c.readUntilClosed(5000)).startsWith("HTTP/1.1 431 ");
       assertThat(c.closedByPeer()).isTrue();

@@ -39,9 +39,10 @@ class StreamingEndToEndTest {
         providers:
           openai: { type: openai, base_url: "http://127.0.0.1:%d/v1", api_key: "${OPENAI_API_KEY}" }
           brief:  { type: openai, base_url: "http://127.0.0.1:%d/v1", timeouts: { first_byte_ms: 5000, idle_ms: 5000, total_ms: 500 } }
+          roomy:  { type: openai, base_url: "http://127.0.0.1:%d/v1", timeouts: { first_byte_ms: 10000, idle_ms: 10000 } }
         timeouts: { first_byte_ms: 2000, idle_ms: 300 }
         usage: { store: memory }
-        """.formatted(upstream.port(), upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
+        """.formatted(upstream.port(), upstream.port(), upstream.port()), Map.of("OPENAI_API_KEY", "sk-upstream"));
   }
 
   @AfterAll
@@ -345,7 +346,9 @@ class StreamingEndToEndTest {
     events.add("data: [DONE]\n\n");
     AtomicInteger written = new AtomicInteger();
     upstream.respondSseWithBackpressure(events, written);
-    try (RawSse client = new RawSse(gw.gateway.port(), request(false), 16 * 1024, "slow-1")) {
+    // roomy: the global idle_ms of 300 is for the idle-timeout tests; moving 110 MB on a busy machine can
+    // leave the upstream silent that long after the client resumes, which would end this stream early
+    try (RawSse client = new RawSse(gw.gateway.port(), request(false).replace("gpt-4o", "roomy:gpt-4o"), 16 * 1024, "slow-1")) {
       String first = client.readUntil("data: ", 10);
       // the client stops reading; a gateway that buffers would drain the whole upstream meanwhile, one that
       // pauses lets the upstream write only until the buffers in between are full, then nothing more

@@ -79,8 +79,8 @@ public final class Main implements Callable<Integer> {
         return 1;
       }
       Logger log = LoggerFactory.getLogger("io.recllm.gateway");
-      log.info("RecLLM Gateway listening on http://{}:{} (providers: {}; default: {}; auth: {}; transport: {}) in {} ms",
-          cfg.host(), gateway.port(), String.join(", ", cfg.providers().keySet()), cfg.defaultProvider(),
+      log.info("RecLLM Gateway {} listening on http://{}:{} (providers: {}; default: {}; auth: {}; transport: {}) in {} ms",
+          RecLlmGateway.version(), cfg.host(), gateway.port(), String.join(", ", cfg.providers().keySet()), cfg.defaultProvider(),
           cfg.authEnabled() ? "on" : "off", gateway.vertx().isNativeTransportEnabled() ? "native" : "nio",
           (System.nanoTime() - t0) / 1_000_000);
       CountDownLatch stopped = new CountDownLatch(1);
@@ -97,8 +97,7 @@ public final class Main implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"rec-llm-gateway " + (v != null ? v : "dev")};
+      return new String[] {"rec-llm-gateway " + RecLlmGateway.version()};
     }
   }
 }
