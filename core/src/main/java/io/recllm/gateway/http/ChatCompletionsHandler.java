@@ -177,6 +177,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
           .end(out);
     }
     String finish = endpoint == Endpoint.RESPONSES ? ResponsesTranslation.finishOf(body) : result.finishReason();
+    GatewayException failed = endpoint == Endpoint.RESPONSES
+        ? ResponsesTranslation.failureOf(body, call.accountedTo().provider()) : null;
+    if (failed != null) {
+      // the body goes to the client as the upstream sent it; the call is recorded as the failure it reports
+      ModelRef tried = call.accountedTo();
+      outcome.failed(call, failed.at(tried.provider(), tried.model()), responseModel, usage,
+          body.path("service_tier").asText(null), -1, finish, outcome.logContent() ? responseText(body) : null);
+      return;
+    }
     outcome.succeeded(call, responseModel, usage, cost, latencyMs, -1, finish,
         outcome.logContent() ? responseText(body) : null);
   }

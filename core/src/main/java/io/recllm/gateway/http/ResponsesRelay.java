@@ -21,7 +21,8 @@ import io.vertx.ext.web.RoutingContext;
  * and {@code data: <json>} per event, each event's data exactly as the provider sent it (an openai or
  * azure provider) or as the translation built it. The one addition is {@code x_rec_llm} as the last
  * member of the final event ({@code response.completed}, {@code .incomplete} or {@code .failed}), whose
- * {@code response.usage} is what the call is recorded and priced with. Failures before the first byte are
+ * {@code response.usage} is what the call is recorded and priced with; a {@code response.failed} is
+ * recorded as a failed call (500, the upstream's error code), as an error that cuts a chat stream is. Failures before the first byte are
  * an OpenAI error body; after it, an {@code event: error} as the Responses API sends one.
  */
 final class ResponsesRelay {
@@ -41,6 +42,8 @@ final class ResponsesRelay {
   private String responseModel;
   private String serviceTier;
   private String finish;
+  /** Set by a {@code response.failed} event: relayed as it came, but the call is recorded as failed. */
+  private GatewayException failure;
   private long nextSequence;
   private final StringBuilder responseText;
 
@@ -97,6 +100,7 @@ final class ResponsesRelay {
     responseModel = r.path("model").asText(responseModel);
     serviceTier = r.path("service_tier").asText(null);
     finish = ResponsesTranslation.finishOf(r);
+    failure = ResponsesTranslation.failureOf(r, call.accountedTo().provider());
     usage = ResponsesTranslation.usageOf(r.get("usage"));
     cost = outcome.cost(call, responseModel, usage, serviceTier);
     latencyMs = CallOutcome.elapsedMs(call);
@@ -136,8 +140,14 @@ final class ResponsesRelay {
     Cost c = cost != null ? cost : outcome.cost(call, responseModel, u, serviceTier);
     if (!headersSent) write(Buffer.buffer());
     response.end();
-    outcome.succeeded(call, responseModel, u, c, latencyMs >= 0 ? latencyMs : CallOutcome.elapsedMs(call), ttftMs(),
-        finish, responseText);
+    if (failure != null) {
+      ModelRef tried = call.accountedTo();
+      failure.at(tried.provider(), tried.model());
+      outcome.failed(call, failure, responseModel, u, serviceTier, ttftMs(), finish, responseText);
+    } else {
+      outcome.succeeded(call, responseModel, u, c, latencyMs >= 0 ? latencyMs : CallOutcome.elapsedMs(call), ttftMs(),
+          finish, responseText);
+    }
     inFlight.done();
   }
 

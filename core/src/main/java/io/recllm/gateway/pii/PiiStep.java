@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  * and, in {@code restore} mode, puts the values back into the answer, streamed answers included.
  * A call with a value whose detector is in {@code block} mode is refused with 400 {@code pii_detected},
  * naming the kinds found; no value is ever put into an error, a log line or a meter. A Responses API
- * call's instructions and input are redacted the same way; its streamed answer is not restored.
+ * call's instructions and input are redacted the same way, and its answer, streamed or not, restored.
  */
 public final class PiiStep implements CallStep {
 
@@ -97,6 +97,7 @@ public final class PiiStep implements CallStep {
   public Future<ChatStream> stream(Call call, Next next) {
     Redaction r = redact(call);
     if (r == null || !r.restores()) return next.stream(call);
+    if (Endpoint.RESPONSES.id().equals(call.endpoint())) return next.stream(call).map(s -> new RestoringResponsesStream(s, r));
     return next.stream(call).map(s -> new RestoringStream(s, r));
   }
 

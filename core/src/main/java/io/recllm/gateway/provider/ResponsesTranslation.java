@@ -402,6 +402,21 @@ public final class ResponsesTranslation {
     return new TokenUsage(input, output, total, cached, 0, reasoning, false);
   }
 
+  /**
+   * What a response whose status is {@code failed} is recorded as: a 500 with the upstream's error code and
+   * message (upstream status 200, since the upstream answered and then reported the failure in the body),
+   * the same as an error that cuts a chat stream; null for any other status.
+   */
+  public static GatewayException failureOf(JsonNode response, String provider) {
+    if (!"failed".equals(response.path("status").asText(null))) return null;
+    JsonNode error = response.path("error");
+    String code = error.path("code").asText(null);
+    String message = error.path("message").asText(null);
+    return new GatewayException.ProviderFailure(code == null || code.isEmpty() ? "response_failed" : code,
+        "Provider \"" + provider + "\" failed the response" + (message == null || message.isEmpty() ? "" : ": " + message),
+        200, false, null);
+  }
+
   /** What a response's finish is recorded as: its status, or why it is incomplete. */
   public static String finishOf(JsonNode response) {
     String reason = response.path("incomplete_details").path("reason").asText(null);

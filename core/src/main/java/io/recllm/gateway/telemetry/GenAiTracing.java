@@ -116,7 +116,9 @@ final class GenAiTracing {
         .setAttribute(REQUEST_MODEL, obs.model)
         .setAttribute(REQUEST_ID, obs.requestId)
         .setAttribute(STREAM, obs.stream);
-    JsonNode maxTokens = request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens") : request.get("max_tokens");
+    // the Responses API names the limit max_output_tokens; a max_tokens there is not a limit the upstream reads
+    JsonNode maxTokens = Endpoint.RESPONSES.id().equals(obs.endpoint) ? request.get("max_output_tokens")
+        : request.hasNonNull("max_completion_tokens") ? request.get("max_completion_tokens") : request.get("max_tokens");
     if (maxTokens != null && maxTokens.isIntegralNumber()) b.setAttribute(MAX_TOKENS, maxTokens.asLong());
     JsonNode temperature = request.get("temperature");
     if (temperature != null && temperature.isNumber()) b.setAttribute(TEMPERATURE, temperature.asDouble());

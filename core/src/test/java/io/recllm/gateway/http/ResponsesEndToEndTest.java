@@ -285,6 +285,53 @@ class ResponsesEndToEndTest {
     assertThat(u.endpoint()).isEqualTo("responses");
   }
 
+  static final String FAILED_RESPONSE = "{\"id\":\"resp_failed1\",\"object\":\"response\",\"created_at\":1743082658,"
+      + "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The model failed to generate a response.\"},"
+      + "\"incomplete_details\":null,\"model\":\"gpt-4o-2024-08-06\",\"output\":[],"
+      + "\"usage\":{\"input_tokens\":12,\"output_tokens\":3,\"total_tokens\":15}}";
+
+  /** A response.failed event goes to the client as it came (plus x_rec_llm), and the call is recorded as failed. */
+  @Test
+  void aFailedStreamIsRelayedAndRecordedAsAFailure() throws Exception {
+    String created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":"
+        + "{\"id\":\"resp_failed1\",\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"gpt-4o-2024-08-06\",\"output\":[]}}\n\n";
+    String delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,"
+        + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Par\"}\n\n";
+    String failed = "event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":2,\"response\":"
+        + FAILED_RESPONSE + "}\n\n";
+    openai.respondSse(created + delta + failed, 0);
+    HttpResponse<String> resp = post("{\"model\":\"gpt-4o\",\"input\":\"x\",\"stream\":true}");
+    assertThat(resp.statusCode()).isEqualTo(200);
+    List<String> got = FakeUpstream.splitEvents(resp.body());
+    assertThat(got).hasSize(3);
+    assertThat(got.get(0)).isEqualTo(created);
+    assertThat(got.get(1)).isEqualTo(delta);
+    String last = failed.strip();
+    assertThat(got.get(2).strip()).startsWith(last.substring(0, last.length() - 1) + ",\"x_rec_llm\":{");
+    UsageRecord u = gw.recordFor(resp);
+    assertThat(u.endpoint()).isEqualTo("responses");
+    assertThat(u.status()).as("a failure, as an error that cuts a chat stream").isEqualTo(500);
+    assertThat(u.errorType()).isNotNull();
+    assertThat(u.errorMessage()).contains("The model failed to generate a response.");
+    assertThat(u.finishReason()).isEqualTo("failed");
+    assertThat(u.usage().totalTokens()).as("what the upstream counted is still recorded").isEqualTo(15);
+  }
+
+  @Test
+  void aFailedPlainResponseIsSentAsItCameAndRecordedAsAFailure() throws Exception {
+    openai.respondJson(200, FAILED_RESPONSE);
+    HttpResponse<String> resp = post("{\"model\":\"gpt-4o\",\"input\":\"x\"}");
+    assertThat(resp.statusCode()).isEqualTo(200);
+    JsonNode body = Json.MAPPER.readTree(resp.body());
+    assertThat(body.path("status").asText()).isEqualTo("failed");
+    assertThat(body.at("/error/code").asText()).isEqualTo("server_error");
+    UsageRecord u = gw.recordFor(resp);
+    assertThat(u.status()).isEqualTo(500);
+    assertThat(u.errorMessage()).contains("The model failed to generate a response.");
+    assertThat(u.finishReason()).isEqualTo("failed");
+    assertThat(u.usage().totalTokens()).isEqualTo(15);
+  }
+
   @Test
   void upstreamErrorsKeepOpenAisShape() throws Exception {
     openai.respondJson(400, Fixtures.read("openai-responses/error_400_invalid_value.json"));

@@ -142,6 +142,24 @@ class GenAiTracingTest {
   }
 
   @Test
+  void aResponsesSpanReadsMaxOutputTokens() throws Exception {
+    openai.respondJson(200, Fixtures.read("openai-responses/response_text_instructions.json"));
+    String id = newId();
+    HttpResponse<String> resp = gw.post("/v1/responses", "{\"model\":\"gpt-4o\",\"max_output_tokens\":70,"
+        + "\"temperature\":0.2,\"input\":\"What is the capital of France?\"}", "x-request-id", id);
+    assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+    SpanData span = spanOf(id);
+    assertThat(attr(span, GenAiTracing.MAX_TOKENS)).isEqualTo(70L);
+    assertThat(attr(span, GenAiTracing.TEMPERATURE)).isEqualTo(0.2);
+
+    // max_tokens is not the Responses API's limit: it is not reported as one
+    openai.respondJson(200, Fixtures.read("openai-responses/response_text_instructions.json"));
+    String other = newId();
+    gw.post("/v1/responses", "{\"model\":\"gpt-4o\",\"max_tokens\":70,\"input\":\"x\"}", "x-request-id", other);
+    assertThat(attr(spanOf(other), GenAiTracing.MAX_TOKENS)).isNull();
+  }
+
+  @Test
   void aStreamingSpanEndsWithTheStreamsUsageAndFinishReason() throws Exception {
     openai.respondSse(Fixtures.read("openai/stream_text_include_usage.sse"), 0);
     String id = newId();

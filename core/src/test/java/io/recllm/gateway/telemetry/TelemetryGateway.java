@@ -42,7 +42,11 @@ final class TelemetryGateway implements AutoCloseable {
   }
 
   HttpResponse<String> chat(String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+    return post("/v1/chat/completions", body, headers);
+  }
+
+  HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
         .timeout(Duration.ofSeconds(20))
         .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
