@@ -242,8 +242,8 @@ def soak(gw, minutes, conns, log_fn):
             "growth_pct": (last["rss_mb"] - first["rss_mb"]) / first["rss_mb"] * 100 if first["rss_mb"] else None}
 
 
-def run_profile(jar, work, upstream_url, jvm_opts, seconds, log_fn):
-    gw = Gateway("gateway-jfr", jar, work, upstream_url, store="memory", jvm_opts=jvm_opts).start()
+def run_profile(jar, work, upstream_url, jvm_opts, seconds, log_fn, extra_yaml=""):
+    gw = Gateway("gateway-jfr", jar, work, upstream_url, store="memory", jvm_opts=jvm_opts, extra_yaml=extra_yaml).start()
     out = {}
     try:
         load.run_wrk(gw.port, "plain", 16, 15)
@@ -492,8 +492,10 @@ def main(argv):
                     g.jar, work, upstream_url, a.stores[0], jvm_opts, a.startup_runs, body_plain, log,
                     label=f"startup-{g.name}")
         if a.profile:
-            log(f"profile: JFR ({a.profile_seconds}s per mode at 64 connections)")
-            results["profile"] = run_profile(a.jar, work, upstream_url, jvm_opts, a.profile_seconds, log)
+            # with --cache the profile is of cache hits: what a hit still spends is the question there
+            log(f"profile: JFR ({a.profile_seconds}s per mode at 64 connections){' of cache hits' if a.cache else ''}")
+            results["profile"] = run_profile(a.jar, work, upstream_url, jvm_opts, a.profile_seconds, log,
+                                             extra_yaml=CACHE_YAML if a.cache else "")
         if a.soak:
             gw = gateways[0]
             log(f"soak: {a.soak_minutes} min at {a.soak_conns} connections against {gw.name}, RSS every minute")

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.recllm.gateway.call.Call;
 import io.recllm.gateway.call.Caller;
 import io.recllm.gateway.json.Json;
-import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -31,8 +32,14 @@ final class CacheKey {
   private CacheKey() {}
 
   static String of(Call call, boolean shared) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
+    // the canonical JSON goes straight into the digest as the generator flushes it: no copy of the body
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
       g.writeStartObject();
       g.writeStringField("provider", call.target().provider());
       g.writeStringField("model", call.target().model());
@@ -49,11 +56,7 @@ final class CacheKey {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e); // every JVM has SHA-256
-    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 
   private static String scope(Caller caller) {
@@ -79,6 +82,8 @@ final class CacheKey {
       g.writeStartArray();
       for (JsonNode item : n) canonical(item, g);
       g.writeEndArray();
+    } else if (n.isIntegralNumber() && n.canConvertToLong()) {
+      g.writeNumber(n.longValue()); // the same text as the general case below, without a BigDecimal
     } else if (n.isNumber()) {
       g.writeNumber(n.decimalValue().stripTrailingZeros().toPlainString()); // 0, 0.0 and 0e0 are one value
     } else {

@@ -22,7 +22,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -119,7 +118,10 @@ public final class CacheStep implements CallStep {
     if (use == null) return next.stream(call);
     Vertx vertx = Vertx.currentContext().owner(); // the replay plays on the call's event loop
     return lookup(use).compose(entry -> {
-      if (entry != null) return Future.succeededFuture(ReplayStream.of(hit(call, entry).body(), vertx));
+      if (entry != null) {
+        hit(call, entry);
+        return Future.succeededFuture(ReplayStream.of(entry.replayChunks(), vertx));
+      }
       increment(misses);
       boolean oneChoice = call.body().path("n").asInt(1) == 1;
       return next.stream(call).map(s -> oneChoice ? new RecordingStream(s, answer -> store(use, call.accountedTo(),
@@ -127,49 +129,34 @@ public final class CacheStep implements CallStep {
     });
   }
 
-  private Future<ObjectNode> lookup(Use use) {
+  private Future<CachedAnswer> lookup(Use use) {
     if (!use.read()) return Future.succeededFuture();
-    Future<ObjectNode> found = store.get(use.key()).map(CacheStep::entry);
+    Future<CachedAnswer> found = store.get(use.key());
     if (found.isComplete()) return found;
     // Redis answers on its own connection's event loop; the call goes on on its own
     Context context = Vertx.currentContext();
     if (context == null) return found;
-    Promise<ObjectNode> back = Promise.promise();
+    Promise<CachedAnswer> back = Promise.promise();
     found.onComplete(ar -> context.runOnContext(v -> back.handle(ar)));
     return back.future();
   }
 
-  /** A stored entry, or null (a miss) for one that is not an answer, e.g. written by another version. */
-  private static ObjectNode entry(String text) {
-    if (text == null) return null;
-    try {
-      return Json.MAPPER.readTree(text) instanceof ObjectNode o && o.get("completion") instanceof ObjectNode ? o : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private ChatResult hit(Call call, ObjectNode stored) {
+  private ChatResult hit(Call call, CachedAnswer stored) {
     increment(hits);
-    long savedNanoUsd = stored.path("saved_nano_usd").asLong(0);
+    long savedNanoUsd = stored.savedNanoUsd();
     if (saved != null) saved.increment(NanoUsd.toUsd(savedNanoUsd).doubleValue());
     call.answeredBy(call.target());
     ObjectNode ext = Json.object().put("cache", "hit");
     ext.putRawValue("cache_saved_usd", new RawValue(NanoUsd.format(savedNanoUsd)));
     call.put(CallOutcome.EXTENSION, ext);
     call.put(CallOutcome.CACHE_SAVED, savedNanoUsd);
-    ObjectNode completion = (ObjectNode) stored.get("completion");
-    completion.set("usage", zeroUsage());
-    return new ChatResult(completion, TokenUsage.NONE, null);
+    // the answer's own bytes go out with x_rec_llm spliced in: no serialisation per hit
+    return new ChatResult(stored.completion(), TokenUsage.NONE, null, stored.bytes());
   }
 
   private void store(Use use, ModelRef answeredBy, ObjectNode completion, TokenUsage usage) {
-    ObjectNode entry = Json.object();
-    ObjectNode copy = completion.deepCopy();
-    copy.remove("x_rec_llm");
-    entry.set("completion", copy);
-    entry.put("saved_nano_usd", pricing.cost(answeredBy.provider(), answeredBy.model(), usage).nanoUsd());
-    store.put(use.key(), entry.toString(), use.ttlS());
+    long savedNanoUsd = pricing.cost(answeredBy.provider(), answeredBy.model(), usage).nanoUsd();
+    store.put(use.key(), CachedAnswer.of(completion, savedNanoUsd), use.ttlS());
   }
 
   static ObjectNode zeroUsage() {

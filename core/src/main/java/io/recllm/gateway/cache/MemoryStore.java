@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemoryStore implements CacheStore {
 
-  /** An answer and how long it may be served, from when it was written. */
-  private record Entry(String text, long ttlNanos) {}
+  /** An answer and how long it may be served, from when it was written. Kept ready to serve, not as text. */
+  private record Entry(CachedAnswer answer, long ttlNanos) {}
 
   private static final Expiry<String, Entry> AS_PUT = new Expiry<>() {
     @Override
@@ -39,13 +39,13 @@ final class MemoryStore implements CacheStore {
   }
 
   @Override
-  public Future<String> get(String key) {
+  public Future<CachedAnswer> get(String key) {
     Entry e = entries.getIfPresent(key);
-    return Future.succeededFuture(e == null ? null : e.text());
+    return Future.succeededFuture(e == null ? null : e.answer());
   }
 
   @Override
-  public void put(String key, String entry, long ttlS) {
-    entries.put(key, new Entry(entry, TimeUnit.SECONDS.toNanos(ttlS)));
+  public void put(String key, CachedAnswer answer, long ttlS) {
+    entries.put(key, new Entry(answer, TimeUnit.SECONDS.toNanos(ttlS)));
   }
 }

@@ -29,11 +29,11 @@ final class RedisStore implements CacheStore {
   }
 
   @Override
-  public Future<String> get(String key) {
+  public Future<CachedAnswer> get(String key) {
     return api.get(prefix + key)
         .map(r -> {
           if (failing.compareAndSet(true, false)) LOG.info("Response cache: Redis answers again");
-          return r == null ? null : r.toString();
+          return r == null ? null : CachedAnswer.parse(r.toString());
         })
         .otherwise(e -> {
           if (failing.compareAndSet(false, true)) LOG.warn("Response cache: Redis failed, calls go upstream: {}", e.toString());
@@ -42,8 +42,8 @@ final class RedisStore implements CacheStore {
   }
 
   @Override
-  public void put(String key, String entry, long ttlS) {
-    api.setex(prefix + key, Long.toString(ttlS), entry).onFailure(e -> {
+  public void put(String key, CachedAnswer answer, long ttlS) {
+    api.setex(prefix + key, Long.toString(ttlS), answer.text()).onFailure(e -> {
       if (failing.compareAndSet(false, true)) LOG.warn("Response cache: Redis failed, answers are not stored: {}", e.toString());
     });
   }

@@ -20,9 +20,9 @@ final class ReplayStream {
 
   private ReplayStream() {}
 
-  /** The answer as a stream, played on the call's event loop. */
-  static ChatStream of(ObjectNode completion, Vertx vertx) {
-    return new PreparedChatStream(vertx, chunks(completion), 0);
+  /** Prepared chunks ({@link CachedAnswer#replayChunks()}) as a stream, played on the call's event loop. */
+  static ChatStream of(List<ChatChunk> chunks, Vertx vertx) {
+    return new PreparedChatStream(vertx, chunks, 0);
   }
 
   static List<ChatChunk> chunks(ObjectNode completion) {

@@ -70,6 +70,25 @@ public final class ChatChunk {
     return c;
   }
 
+  /**
+   * A chunk of its own with this one's text and what was read from it, without parsing it again: one
+   * prepared text (a cached answer's replay) serves many streams, each of which may build its tree.
+   */
+  public ChatChunk copy() {
+    if (raw == null) throw new IllegalStateException("only a chunk read from text can be copied");
+    ChatChunk c = new ChatChunk(raw, null, translatedUsage);
+    c.model = model;
+    c.serviceTier = serviceTier;
+    c.finishReason = finishReason;
+    c.hasChoices = hasChoices;
+    c.usageNode = usageNode;
+    c.error = error;
+    c.content = content;
+    c.otherText = otherText == null ? null : new StringBuilder(otherText);
+    c.producesOutput = producesOutput;
+    return c;
+  }
+
   /** The chunk as a tree; built on first use for chunks read from the wire. */
   public ObjectNode json() {
     if (json == null) {

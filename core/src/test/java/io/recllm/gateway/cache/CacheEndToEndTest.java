@@ -154,6 +154,34 @@ class CacheEndToEndTest {
   }
 
   @Test
+  void oneStoredAnswerServesManyHitsOfBothKindsUnchanged() throws Exception {
+    // a hit from memory serves the stored answer's own bytes and chunks: no hit may leave a mark on them
+    try (RecLlmGateway gw = start("cache: { enabled: true }", counting)) {
+      String body = chat("Hi", 0);
+      String stream = body.replace("{\"model\"", "{\"stream\":true,\"stream_options\":{\"include_usage\":true},\"model\"");
+      json(post(gw, body));
+      String firstHit = post(gw, body).body();
+      for (int i = 0; i < 3; i++) {
+        Sse replay = Sse.read(post(gw, stream));
+        assertThat(replay.text).isEqualTo("answer number 1");
+        assertThat(replay.usageChunk.at("/x_rec_llm/cache").asText()).isEqualTo("hit");
+        assertThat(replay.usageChunk.at("/usage/total_tokens").asInt()).isZero();
+        assertThat(replay.done).isTrue();
+        JsonNode hit = json(post(gw, body));
+        assertThat(hit.at("/choices/0/message/content").asText()).isEqualTo("answer number 1");
+        assertThat(hit.at("/x_rec_llm/cache").asText()).isEqualTo("hit");
+        assertThat(hit.at("/usage/total_tokens").asInt()).isZero();
+        // the same answer every time, but for the latency the extension reports
+        assertThat(hit.get("id")).isEqualTo(Json.MAPPER.readTree(firstHit).get("id"));
+        JsonNode answer = ((ObjectNode) hit).without("x_rec_llm");
+        JsonNode firstAnswer = ((ObjectNode) Json.MAPPER.readTree(firstHit)).without("x_rec_llm");
+        assertThat(answer.toString()).isEqualTo(firstAnswer.toString());
+      }
+      assertThat(upstreamCalls).hasValue(1);
+    }
+  }
+
+  @Test
   void redisSharesTheCacheBetweenTwoGateways() throws Exception {
     String cache = "cache: { enabled: true, redis: \"redis://127.0.0.1:6379\", redis_prefix: \"rec-llm-test:"
         + UUID.randomUUID() + ":\", ttl_s: 30 }";
