@@ -3,9 +3,7 @@ package io.recllm.gateway.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
-import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import io.vertx.core.Handler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,61 +13,14 @@ import java.util.List;
  * {@code message_delta} with the stop reason and the usage, {@code message_stop}. Each event is a
  * {@link ChatChunk} whose JSON is the event's data (its {@code type} is the SSE event name).
  */
-public final class MessagesEventStream implements ChatStream {
-
-  private final ChatStream chat;
-  private final Translator translator;
-  private Handler<ChatChunk> handler;
-  private Handler<Void> endHandler;
+public final class MessagesEventStream extends EventTranslatingStream {
 
   public MessagesEventStream(ChatStream chat, String model) {
-    this.chat = chat;
-    this.translator = new Translator(model);
-    chat.handler(c -> emit(translator.onChunk(c)));
-    chat.endHandler(v -> {
-      emit(translator.onEnd());
-      if (endHandler != null) endHandler.handle(null);
-    });
+    this(chat, new Translator(model));
   }
 
-  private void emit(List<ChatChunk> events) {
-    if (handler == null) return;
-    for (ChatChunk e : events) handler.handle(e);
-  }
-
-  @Override
-  public ChatStream handler(Handler<ChatChunk> h) {
-    this.handler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream endHandler(Handler<Void> h) {
-    this.endHandler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream exceptionHandler(Handler<GatewayException> h) {
-    chat.exceptionHandler(h);
-    return this;
-  }
-
-  @Override
-  public ChatStream pause() {
-    chat.pause();
-    return this;
-  }
-
-  @Override
-  public ChatStream resume() {
-    chat.resume();
-    return this;
-  }
-
-  @Override
-  public void cancel() {
-    chat.cancel();
+  private MessagesEventStream(ChatStream chat, Translator translator) {
+    super(chat, translator::onChunk, translator::onEnd);
   }
 
   /** The pure part: chat chunks in, Anthropic events out. */

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recllm.gateway.core.TokenUsage;
-import io.recllm.gateway.error.GatewayException;
 import io.recllm.gateway.json.Json;
-import io.vertx.core.Handler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,60 +18,14 @@ import java.util.List;
  * whole response and its usage. Each event is a {@link ChatChunk} whose JSON is the event's data (its
  * {@code type} is the SSE event name), numbered by {@code sequence_number} as OpenAI numbers them.
  */
-public final class ResponsesEventStream implements ChatStream {
-
-  private final ChatStream chat;
-  private Handler<ChatChunk> handler;
-  private Handler<Void> endHandler;
+public final class ResponsesEventStream extends EventTranslatingStream {
 
   public ResponsesEventStream(ChatStream chat, ObjectNode request, String model) {
-    this.chat = chat;
-    Translator translator = new Translator(request, model);
-    chat.handler(c -> emit(translator.onChunk(c)));
-    chat.endHandler(v -> {
-      emit(translator.onEnd());
-      if (endHandler != null) endHandler.handle(null);
-    });
+    this(chat, new Translator(request, model));
   }
 
-  private void emit(List<ChatChunk> events) {
-    if (handler == null) return;
-    for (ChatChunk e : events) handler.handle(e);
-  }
-
-  @Override
-  public ChatStream handler(Handler<ChatChunk> h) {
-    this.handler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream endHandler(Handler<Void> h) {
-    this.endHandler = h;
-    return this;
-  }
-
-  @Override
-  public ChatStream exceptionHandler(Handler<GatewayException> h) {
-    chat.exceptionHandler(h);
-    return this;
-  }
-
-  @Override
-  public ChatStream pause() {
-    chat.pause();
-    return this;
-  }
-
-  @Override
-  public ChatStream resume() {
-    chat.resume();
-    return this;
-  }
-
-  @Override
-  public void cancel() {
-    chat.cancel();
+  private ResponsesEventStream(ChatStream chat, Translator translator) {
+    super(chat, translator::onChunk, translator::onEnd);
   }
 
   /** The pure part: chat chunks in, Responses events out. */
